@@ -1,0 +1,49 @@
+"""autograd_core: exact gradients of numpy-style math, on a tape.
+
+>>> from autograd_core import tensor
+>>> x = tensor([1.0, 2.0], requires_grad=True)
+>>> (x * x).sum().backward()
+>>> x.grad.numpy()
+array([2., 4.])
+"""
+
+from . import _tensor_methods  # noqa: F401  (attaches operators to Tensor)
+from ._anomaly import detect_anomaly
+from ._errors import AnomalyError, GradcheckError, GradientError, OpIndexError
+from ._function import Function
+from ._grad_mode import enable_grad, is_grad_enabled, no_grad
+from ._gradcheck import gradcheck, gradgradcheck
+from ._primitive import REGISTRY, Primitive, mark_modified
+from ._tensor import Tensor, tensor
+from ._transforms import grad, hessian, hvp, jacobian, jvp, value_and_grad, vjp
+from .ops import *  # noqa: F401,F403
+from .ops import __all__ as _ops_all
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AnomalyError",
+    "Function",
+    "GradcheckError",
+    "GradientError",
+    "OpIndexError",
+    "Primitive",
+    "REGISTRY",
+    "Tensor",
+    "detect_anomaly",
+    "enable_grad",
+    "grad",
+    "gradcheck",
+    "gradgradcheck",
+    "hessian",
+    "hvp",
+    "is_grad_enabled",
+    "jacobian",
+    "jvp",
+    "mark_modified",
+    "no_grad",
+    "tensor",
+    "value_and_grad",
+    "vjp",
+    *_ops_all,
+]

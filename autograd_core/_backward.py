@@ -1,0 +1,282 @@
+"""The backward pass: replay the tape in decreasing sequence order.
+
+Gradients live in a per-call table keyed by tensor; only leaves (and, for the functional
+transforms, the requested inputs) are written. No recursion: a heap ordered by node
+sequence number guarantees every consumer is processed before its inputs, so graphs of
+any depth work and each tensor's gradient is complete before it is propagated. A chain
+(one pending tensor at a time, the common case) bypasses the heap and the table.
+"""
+
+from __future__ import annotations
+
+import heapq
+from typing import Any, List, Optional, Sequence
+
+import numpy as np
+
+from ._errors import AnomalyError, GradientError
+from ._grad_mode import ANOMALY, STATE, enable_grad
+from ._primitive import MUTATION_CLOCK, SAME_SHAPE0, format_site
+from ._tensor import ARGS, KWARGS, PRIM, SEQ, SITE, STAMP, Tensor
+
+
+def _rules_with_kwargs(prim: Any, diff: tuple, g: Any, ans: Any, call_args: tuple, kwargs: dict) -> list:
+    if prim.joint is not None:
+        everything = prim.joint(g, ans, *call_args, **kwargs)
+        return [everything[i] for i in diff]
+    return [prim.vjps[i](g, ans, *call_args, **kwargs) for i in diff]
+
+
+def _seed(root: Tensor, grad: Any, create_graph: bool) -> Any:
+    if grad is None:
+        if root.data.size != 1:
+            raise ValueError(
+                f"backward: grad can be implicitly created only for a one-element output, "
+                f"got shape {root.shape}; pass grad= with that shape"
+            )
+        seed = np.ones(root.shape, dtype=root.dtype)
+    else:
+        seed = grad.data if isinstance(grad, Tensor) and not create_graph else grad
+        if not isinstance(seed, Tensor):
+            seed = np.asarray(seed)
+            if seed.dtype.kind not in "fc":
+                raise TypeError(f"backward: grad must be floating point, got dtype {seed.dtype}")
+            seed = seed.astype(root.dtype, copy=False)
+        if seed.shape != root.shape:
+            raise ValueError(f"backward: grad has shape {seed.shape} but the output has shape {root.shape}")
+    if create_graph and not isinstance(seed, Tensor):
+        seed = Tensor._make(seed, None)
+    return seed
+
+
+def _fit(g: Any, like: np.ndarray, node: list, index: int) -> Any:
+    """Undo broadcasting and restore dtype so ``g`` matches ``like`` exactly."""
+    from .ops import astype, sum_to
+
+    shape = like.shape
+    if g.shape != shape:
+        if len(g.shape) < len(shape):
+            raise GradientError(
+                f"backward of '{node[PRIM].name}': gradient for input {index} has shape {g.shape}, "
+                f"which cannot be reduced to the input's shape {shape}"
+            )
+        g = sum_to(g, shape)
+    if g.dtype != like.dtype:
+        g = astype(g, like.dtype)
+    return g
+
+
+def _check_versions(node: list, out: Tensor) -> None:
+    stamp = node[STAMP]
+    name = node[PRIM].name
+    for i, a in enumerate(node[ARGS]):
+        if isinstance(a, Tensor) and a._version > stamp:
+            raise GradientError(
+                f"backward of '{name}': input {i} (shape {a.shape}) was modified in place after "
+                f"the op saved it (tensor version {a._version}, op recorded at version clock "
+                f"{stamp}); use an out-of-place op, or modify a copy"
+            )
+    if out._version > stamp:
+        raise GradientError(
+            f"backward of '{name}': its output (shape {out.shape}) was modified in place "
+            f"(version {out._version} > {stamp}); the saved value no longer matches"
+        )
+
+
+def _freed_error(node: list, t: Tensor) -> GradientError:
+    return GradientError(
+        f"backward: the graph through '{node[PRIM].name}' (output shape {t.shape}) was already "
+        "freed by an earlier backward; pass retain_graph=True to the first backward to go "
+        "through it twice"
+    )
+
+
+def walk(
+    root: Tensor,
+    grad: Any,
+    retain_graph: Optional[bool],
+    create_graph: bool,
+    inputs: Optional[Sequence[Tensor]] = None,
+) -> Optional[List[Any]]:
+    """Backpropagate from ``root``.
+
+    Without ``inputs``, accumulate into ``.grad`` of every reachable leaf requiring grad
+    (``Tensor.backward``). With ``inputs``, write nothing and return their gradients
+    (None where unreachable), as ``torch.autograd.grad`` does.
+    """
+    if not root.requires_grad:
+        raise GradientError(
+            f"backward: the output (shape {root.shape}, dtype {root.dtype}) does not require "
+            "grad: no input that requires grad reached it (or it was computed under no_grad)"
+        )
+    if retain_graph is None:
+        retain_graph = create_graph
+    seed = _seed(root, grad, create_graph)
+    wanted = None if inputs is None else {t: None for t in inputs}
+    grads: dict = {}  # pending gradients of tensors waiting in the heap, and of leaves
+    leaves: List[Tensor] = []
+    heap: list = []
+    anomaly = bool(STATE.flags & ANOMALY)
+    fast = not (create_graph or anomaly)  # the inlined single-input path below skips both
+    clock = MUTATION_CLOCK
+    pop = heapq.heappop
+    push = heapq.heappush
+    if root._node is None:
+        grads[root] = seed
+        leaves.append(root)
+        t = None
+    else:
+        t, g = root, seed
+    with np.errstate(all="ignore"):
+        while True:
+            if t is None:
+                if not heap:
+                    break
+                t = pop(heap)[1]
+                g = grads.pop(t)
+            if wanted is not None and t in wanted:
+                wanted[t] = g
+            node = t._node
+            prim, args, kwargs, diff, _, stamp, _ = node
+            if args is None:
+                raise _freed_error(node, t)
+            if stamp != clock[0]:
+                _check_versions(node, t)
+            if fast and kwargs is None and len(diff) == 1 and prim.joint is None and len(args) < 3:
+                # The hot path: one input needs a gradient, rule called without packing.
+                i = diff[0]
+                if len(args) == 1:
+                    gi = prim.vjps[0](g, t.data, args[0].data)
+                else:
+                    a, b = args
+                    gi = prim.vjps[i](
+                        g,
+                        t.data,
+                        a.data if isinstance(a, Tensor) else a,
+                        b.data if isinstance(b, Tensor) else b,
+                    )
+                if not retain_graph:
+                    node[1] = None
+                p = args[i]
+                if diff is not SAME_SHAPE0:
+                    pdata = p.data
+                    if gi.shape != pdata.shape or (gi.dtype is not pdata.dtype and gi.dtype != pdata.dtype):
+                        gi = _fit(gi, pdata, node, i)
+                if grads and p in grads:
+                    grads[p] = grads[p] + gi
+                    t = None
+                elif p._node is None:
+                    grads[p] = gi
+                    leaves.append(p)
+                    t = None
+                elif heap:
+                    grads[p] = gi
+                    push(heap, (-p._node[4], p))
+                    t = None
+                else:
+                    t, g = p, gi  # a chain: the only pending tensor comes next, no heap needed
+                continue
+            # Comprehensions are function calls in CPython 3.11: unpack the usual arities by hand.
+            if create_graph:
+                call_args, ans = args, t
+            elif len(args) == 2:
+                a, b = args
+                call_args = (a.data if isinstance(a, Tensor) else a, b.data if isinstance(b, Tensor) else b)
+                ans = t.data
+            elif len(args) == 1:
+                a = args[0]
+                call_args = (a.data if isinstance(a, Tensor) else a,)
+                ans = t.data
+            else:
+                call_args = tuple(a.data if isinstance(a, Tensor) else a for a in args)
+                ans = t.data
+            if kwargs is not None:
+                parent_grads = _rules_with_kwargs(prim, diff, g, ans, call_args, kwargs)
+            elif prim.joint is not None:
+                everything = prim.joint(g, ans, *call_args)
+                parent_grads = [everything[i] for i in diff]
+            elif len(diff) == 1:
+                parent_grads = (prim.vjps[diff[0]](g, ans, *call_args),)
+            else:
+                vjps = prim.vjps
+                parent_grads = []
+                for i in diff:  # a loop, not a generator: no extra frame per node
+                    parent_grads.append(vjps[i](g, ans, *call_args))
+            if not retain_graph:
+                node[ARGS] = None  # frees the saved inputs,
+                node[KWARGS] = None  # and what a custom Function saved on its ctx
+            t = None
+            for i, gi in zip(diff, parent_grads):
+                if gi is None:
+                    continue
+                p = args[i]
+                pdata = p.data
+                if gi.shape != pdata.shape or (gi.dtype is not pdata.dtype and gi.dtype != pdata.dtype):
+                    gi = _fit(gi, pdata, node, i)
+                if anomaly:
+                    _check_backward(node, i, gi)
+                if p is t:  # the same tensor twice among this node's inputs (x * x)
+                    g = g + gi
+                elif grads and p in grads:
+                    grads[p] = grads[p] + gi
+                elif p._node is None:
+                    grads[p] = gi
+                    leaves.append(p)
+                elif t is None and not heap:
+                    t, g = p, gi  # a chain: the only pending tensor comes next, no heap needed
+                else:
+                    if t is not None:  # a second parent turned up: the held one joins the heap
+                        grads[t] = g
+                        push(heap, (-t._node[SEQ], t))
+                        t = None
+                    grads[p] = gi
+                    push(heap, (-p._node[SEQ], p))
+    if wanted is not None:
+        for leaf in leaves:
+            if leaf in wanted:
+                wanted[leaf] = grads[leaf]
+        return [wanted[x] for x in inputs]
+    _write_leaves(leaves, grads, create_graph)
+    return None
+
+
+def _write_leaves(leaves: List[Tensor], grads: dict, create_graph: bool) -> None:
+    handed_out = set()
+    for t in leaves:
+        g = grads[t]
+        if not create_graph:
+            if isinstance(g, Tensor):
+                g = g.data
+            # Arrays passed through unchanged (add, reshape) may reach two leaves; users
+            # mutate .grad in place (clipping), so never let two leaves share a buffer.
+            if g.base is not None or id(g) in handed_out:
+                g = g.copy()
+            handed_out.add(id(g))
+            g = Tensor._make(g, None)
+        elif not isinstance(g, Tensor):
+            g = Tensor._make(g, None)
+        if t.grad is None:
+            t.grad = g
+        elif create_graph:
+            t.grad = t.grad + g
+        else:
+            t.grad = Tensor._make(t.grad.data + g.data, None)
+
+
+def _check_backward(node: list, index: int, g: Any) -> None:
+    data = g.data if isinstance(g, Tensor) else g
+    if not np.all(np.isfinite(data)):
+        raise AnomalyError(
+            f"detect_anomaly: backward of op '{node[PRIM].name}' produced a "
+            f"{'NaN' if np.isnan(data).any() else 'inf'} gradient for input {index} "
+            f"(shape {data.shape}); the op was created at {format_site(node[SITE])}"
+        )
+
+
+def run_backward(root: Tensor, grad: Any, retain_graph: Optional[bool], create_graph: bool) -> None:
+    """Entry point of ``Tensor.backward``."""
+    if create_graph:
+        with enable_grad():
+            walk(root, grad, retain_graph, True)
+    else:
+        walk(root, grad, retain_graph, False)

@@ -1,0 +1,368 @@
+"""Primitives: a numpy forward plus one VJP rule per differentiable argument.
+
+Every operation — built-in or a user's ``Function`` — is a ``Primitive``. Calling one on
+plain arrays just runs numpy; calling it with a Tensor that requires grad also records a
+node on the tape. VJP rules are written with the primitives themselves, so during a
+first-order backward they run on raw arrays (fast) and under ``create_graph=True`` they
+run on Tensors and are recorded (higher-order derivatives with no second set of rules).
+"""
+
+from __future__ import annotations
+
+import itertools
+import sys
+from typing import Any, Callable, Dict, Optional
+
+import numpy as np
+
+from ._errors import AnomalyError, OpIndexError
+from ._grad_mode import ANOMALY, GRAD, STATE
+from ._tensor import Tensor
+
+_next_seq = itertools.count(1).__next__
+_new = object.__new__
+_ndarray = np.ndarray
+_asarray = np.asarray
+
+# Global mutation clock. An in-place write stamps the tensor's ``_version`` with a new
+# tick; a node remembers the clock when it was recorded, so "was any input modified after
+# this node saw it?" is one comparison in the common case where nothing was.
+MUTATION_CLOCK = [0]
+
+REGISTRY: Dict[str, Primitive] = {}
+
+# diff tuples, shared so recording allocates none: _DIFF2[x needs grad][y needs grad]
+# Marks a node whose only gradient goes to input 0 and has the output's shape and dtype
+# (an elementwise op on one tensor), so backward can skip the broadcast/dtype fix-up.
+# A distinct object, compared by identity.
+SAME_SHAPE0 = tuple([0])
+_PY_SCALARS = (float, int)
+_DIFF2 = (((), (1,)), ((0,), (0, 1)))
+_FORWARD_ERRORS = (ValueError, TypeError, IndexError)
+
+
+def mark_modified(t: Tensor) -> None:
+    """Record that ``t.data`` was modified in place (e.g. by an optimizer writing into it).
+
+    Any recorded op that saved ``t`` before this call will refuse to backward, instead of
+    returning a gradient computed from the new values.
+
+    >>> import autograd_core as ag
+    >>> w = ag.tensor([1.0, 2.0], requires_grad=True)
+    >>> loss = (w * w).sum()
+    >>> w.data *= 0.5
+    >>> ag.mark_modified(w)
+    >>> loss.backward()  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    GradientError: backward of 'mul': input 0 ... was modified in place ...
+    """
+    MUTATION_CLOCK[0] += 1
+    t._version = MUTATION_CLOCK[0]
+
+
+def _describe(args: tuple) -> str:
+    parts = []
+    for a in args:
+        a = a.data if isinstance(a, Tensor) else a
+        if isinstance(a, (np.ndarray, np.generic)):
+            parts.append(f"array shape {a.shape} dtype {a.dtype}")
+        elif isinstance(a, (int, float, bool, complex, str, type(None))):
+            parts.append(repr(a))
+        else:
+            parts.append(type(a).__name__)
+    return ", ".join(parts)
+
+
+def _forward_error(prim: Primitive, err: Exception, args: tuple) -> Exception:
+    if isinstance(err, IndexError):
+        kind: type = OpIndexError
+    else:
+        kind = ValueError if isinstance(err, ValueError) else TypeError
+    message = str(err)
+    if message.startswith(f"{prim.name}:"):
+        return kind(message)
+    return kind(f"{prim.name}: {message} (inputs: {_describe(args)})")
+
+
+class Primitive:
+    """A differentiable operation: a numpy ``forward`` and its VJP rules.
+
+    ``vjps[i](g, ans, *args, **kwargs)`` returns the gradient for argument ``i`` given the
+    upstream gradient ``g`` and the output ``ans``; ``None`` marks a non-differentiable
+    argument. ``joint(g, ans, *args, **kwargs)`` may instead return all gradients at once
+    (a sequence), for variadic ops and custom Functions. Errors raised by ``forward`` are
+    re-raised naming the op and its inputs' shapes and dtypes.
+
+    >>> from autograd_core import Primitive, tensor
+    >>> cube = Primitive("cube", lambda x: x ** 3, lambda g, ans, x: g * 3 * x ** 2, register=False)
+    >>> x = tensor(2.0, requires_grad=True)
+    >>> cube(x).backward()
+    >>> x.grad.item()
+    12.0
+    """
+
+    def __init__(
+        self,
+        name: str,
+        forward: Callable[..., Any],
+        *vjps: Optional[Callable[..., Any]],
+        joint: Optional[Callable[..., Any]] = None,
+        register: bool = True,
+        doc: Optional[str] = None,
+        float_output: bool = True,
+        elementwise: bool = False,
+    ) -> None:
+        self.name = name
+        self.forward = forward
+        self.vjps = vjps
+        self.joint = joint
+        self.__doc__ = doc
+        # float_output=False marks ops whose output may be non-float (casts): those are
+        # checked before recording, since only float outputs can carry a gradient.
+        self.float_output = float_output
+        # elementwise=True: the output has the shape and dtype of a tensor input combined
+        # with Python scalars, so its gradient needs no un-broadcasting.
+        self.elementwise = elementwise
+        self._rule0 = self._has_rule(0)
+        self._rule1 = self._has_rule(1)
+        if register:
+            if name in REGISTRY:
+                raise ValueError(f"Primitive: an op named {name!r} is already registered")
+            REGISTRY[name] = self
+
+    @property
+    def differentiable(self) -> bool:
+        """Whether any argument has a derivative rule."""
+        return self.joint is not None or any(v is not None for v in self.vjps)
+
+    def _has_rule(self, i: int) -> bool:
+        if self.joint is not None:
+            return True
+        return i < len(self.vjps) and self.vjps[i] is not None
+
+    # The tensor operators call this fixed-arity entry point directly (no *args tuple).
+    def call2(self, x: Any, y: Any) -> Any:
+        """Apply to two positional arguments (the binary-operator fast path)."""
+        tx = isinstance(x, Tensor)
+        ty = isinstance(y, Tensor)
+        if not (tx or ty):
+            return self.forward(x, y)
+        try:
+            out = self.forward(x.data if tx else x, y.data if ty else y)
+        except _FORWARD_ERRORS as err:
+            raise _forward_error(self, err, (x, y)) from None
+        flags = STATE.flags
+        if flags == GRAD:
+            gx = tx and x.requires_grad and self._rule0
+            gy = ty and y.requires_grad and self._rule1
+            if gx or gy:
+                if type(out) is not _ndarray:
+                    out = _asarray(out)
+                if self.float_output or out.dtype.kind in "fc":
+                    t = _new(Tensor)
+                    t.data = out
+                    t.requires_grad = True
+                    t._node = [self, (x, y), None, _DIFF2[gx][gy], _next_seq(), MUTATION_CLOCK[0], None]
+                    return t
+        elif flags & ANOMALY:
+            return self._record((x, y), {}, out)
+        return _leaf(out)
+
+    def as_method(self, reflected: bool = False) -> Callable[[Tensor, Any], Any]:
+        """A Tensor operator method for this binary op (``__mul__``, ``__rsub__``, ...).
+
+        It is ``call2`` specialised for a Tensor ``self``, inlined because operators are
+        the innermost loop of user code.
+        """
+        # For a constant ``other`` only ``self`` can need a gradient: its rule is rule0, or
+        # rule1 when reflected (``2 - x`` is sub(2, x)). Tensor-Tensor calls go to call2.
+        prim, forward = self, self.forward
+        rule0 = self._rule1 if reflected else self._rule0
+        float_output = self.float_output
+        elementwise = self.elementwise
+        state = STATE
+
+        def record(out: Any, a: Any, b: Any, ga: bool, gb: bool) -> Tensor:
+            if type(out) is not _ndarray:
+                out = _asarray(out)
+            if not (float_output or out.dtype.kind in "fc"):
+                return _leaf(out)
+            t = _new(Tensor)
+            t.data = out
+            t.requires_grad = True
+            t._node = [prim, (a, b), None, _DIFF2[ga][gb], _next_seq(), MUTATION_CLOCK[0], None]
+            return t
+
+        if reflected:
+
+            def method(self: Tensor, other: Any) -> Any:
+                if isinstance(other, Tensor):
+                    return prim.call2(other, self)
+                try:
+                    out = forward(other, self.data)
+                except _FORWARD_ERRORS as err:
+                    raise _forward_error(prim, err, (other, self)) from None
+                flags = state.flags
+                if flags == GRAD and self.requires_grad and rule0:
+                    return record(out, other, self, False, True)
+                if flags & ANOMALY:
+                    return prim._record((other, self), {}, out)
+                return _leaf(out)
+
+        else:
+
+            def method(self: Tensor, other: Any) -> Any:
+                if isinstance(other, Tensor):
+                    return prim.call2(self, other)
+                try:
+                    out = forward(self.data, other)
+                except _FORWARD_ERRORS as err:
+                    raise _forward_error(prim, err, (self, other)) from None
+                flags = state.flags
+                if flags == GRAD and self.requires_grad and rule0:
+                    if type(out) is not _ndarray or not float_output:
+                        return record(out, self, other, True, False)
+                    t = _new(Tensor)
+                    t.data = out
+                    t.requires_grad = True
+                    diff = SAME_SHAPE0 if elementwise and type(other) in _PY_SCALARS else (0,)
+                    t._node = [prim, (self, other), None, diff, _next_seq(), MUTATION_CLOCK[0], None]
+                    return t
+                if flags & ANOMALY:
+                    return prim._record((self, other), {}, out)
+                return _leaf(out)
+
+        return method
+
+    def as_unary_method(self) -> Callable[[Tensor], Any]:
+        """A Tensor method for this unary op (``t.tanh()``): the unary fast path of ``__call__``, inlined for Tensors."""
+        prim, forward, rule0, float_output, state = self, self.forward, self._rule0, self.float_output, STATE
+        diff0 = SAME_SHAPE0 if self.elementwise else (0,)
+
+        def method(self: Tensor) -> Any:
+            try:
+                out = forward(self.data)
+            except _FORWARD_ERRORS as err:
+                raise _forward_error(prim, err, (self,)) from None
+            flags = state.flags
+            if flags == GRAD and self.requires_grad and rule0 and type(out) is _ndarray and float_output:
+                t = _new(Tensor)
+                t.data = out
+                t.requires_grad = True
+                t._node = [prim, (self,), None, diff0, _next_seq(), MUTATION_CLOCK[0], None]
+                return t
+            if flags & ANOMALY or (flags and self.requires_grad):  # 0-d output, casts, anomaly
+                return prim._record((self,), {}, out)
+            return _leaf(out)
+
+        return method
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if not kwargs:
+            n = len(args)
+            if n == 1:  # the unary fast path, inlined: ag.exp(x), ag.tanh(x), ...
+                x = args[0]
+                if not isinstance(x, Tensor):
+                    return self.forward(x)
+                try:
+                    out = self.forward(x.data)
+                except _FORWARD_ERRORS as err:
+                    raise _forward_error(self, err, (x,)) from None
+                flags = STATE.flags
+                if flags == GRAD and x.requires_grad and self._rule0:
+                    if type(out) is not _ndarray:
+                        out = _asarray(out)
+                    if self.float_output or out.dtype.kind in "fc":
+                        t = _new(Tensor)
+                        t.data = out
+                        t.requires_grad = True
+                        t._node = [
+                            self,
+                            (x,),
+                            None,
+                            SAME_SHAPE0 if self.elementwise else (0,),
+                            _next_seq(),
+                            MUTATION_CLOCK[0],
+                            None,
+                        ]
+                        return t
+                if flags & ANOMALY:
+                    return self._record((x,), {}, out)
+                return _leaf(out)
+            if n == 2:
+                return self.call2(args[0], args[1])
+        for a in args:  # a loop, not any(<genexpr>): no generator frame per call
+            if isinstance(a, Tensor):
+                break
+        else:
+            return self.forward(*args, **kwargs)
+        try:
+            out = self.forward(*[a.data if isinstance(a, Tensor) else a for a in args], **kwargs)
+        except _FORWARD_ERRORS as err:
+            raise _forward_error(self, err, args) from None
+        return self._record(args, kwargs, out)
+
+    def _record(self, args: tuple, kwargs: dict, out: Any) -> Tensor:
+        """Wrap ``out`` as a Tensor, recording a node if grad mode is on and an input needs it."""
+        flags = STATE.flags
+        if type(out) is not _ndarray:
+            out = _asarray(out)
+        site = None
+        if flags & ANOMALY:
+            site = _user_site()
+            _check_forward(self, out, site)
+        diff: tuple = ()
+        if flags & GRAD and (self.float_output or out.dtype.kind in "fc"):
+            found = []
+            for i, a in enumerate(args):
+                if isinstance(a, Tensor) and a.requires_grad and self._has_rule(i):
+                    found.append(i)
+            diff = tuple(found)
+        if not diff:
+            return _leaf(out)
+        t = _leaf(out)
+        t.requires_grad = True
+        t._node = [self, args, kwargs or None, diff, _next_seq(), MUTATION_CLOCK[0], site]
+        return t
+
+    def __repr__(self) -> str:
+        return f"<primitive {self.name}>"
+
+
+def _leaf(out: Any) -> Tensor:
+    if type(out) is not _ndarray:
+        out = _asarray(out)
+    t = _new(Tensor)
+    t.data = out
+    t.requires_grad = False
+    t._node = None
+    return t
+
+
+# Frames of these packages are library code: anomaly reports point past them, at the
+# user's line that called into them.
+LIBRARY_PACKAGES = {"autograd_core", "nn"}
+
+
+def _user_site() -> Optional[tuple]:
+    """The (file, line) of the first stack frame outside the library packages."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_globals.get("__name__", "").partition(".")[0] in LIBRARY_PACKAGES:
+        frame = frame.f_back
+    if frame is None:
+        return None
+    return (frame.f_code.co_filename, frame.f_lineno)
+
+
+def format_site(site: Optional[tuple]) -> str:
+    """Render a (file, line) pair for error messages."""
+    return f"{site[0]}:{site[1]}" if site else "an unknown location"
+
+
+def _check_forward(prim: Primitive, out: np.ndarray, site: Optional[tuple] = None) -> None:
+    if out.dtype.kind in "fc" and not np.all(np.isfinite(out)):
+        raise AnomalyError(
+            f"detect_anomaly: forward of op '{prim.name}' produced "
+            f"{'NaN' if np.isnan(out).any() else 'inf'} (output shape {out.shape}), "
+            f"created at {format_site(site or _user_site())}"
+        )

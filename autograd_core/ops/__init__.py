@@ -1,0 +1,99 @@
+"""Every op, as a function on Tensors or plain arrays (``ag.exp``, ``ag.matmul``, ...).
+
+Primitives (a numpy forward plus one derivative rule per argument) live in the modules of
+this package, grouped as a derivative sheet; other ops are compositions of primitives.
+"""
+
+from .activations import elu, gelu, leaky_relu, relu, selu, sigmoid, silu, softplus, step
+from .arithmetic import (
+    add,
+    clip,
+    div,
+    equal,
+    greater,
+    greater_equal,
+    less,
+    less_equal,
+    logical_and,
+    logical_not,
+    logical_or,
+    maximum,
+    minimum,
+    mul,
+    neg,
+    not_equal,
+    sub,
+    where,
+)
+from .elementwise import (
+    abs_,
+    ceil,
+    cos,
+    erf,
+    exp,
+    expm1,
+    floor,
+    isfinite,
+    isnan,
+    log,
+    log1p,
+    power,
+    round_,
+    sign,
+    sin,
+    sqrt,
+    tan,
+    tanh,
+)
+from .linalg import dot, einsum, matmul, outer
+from .reductions import (
+    argmax,
+    argmin,
+    cumsum,
+    log_softmax,
+    logsumexp,
+    max_,
+    mean,
+    min_,
+    norm,
+    one_hot,
+    prod,
+    softmax,
+    std,
+    sum_,
+    var,
+)
+from .shape import (
+    astype,
+    broadcast_to,
+    concatenate,
+    expand_dims,
+    flatten,
+    gather,
+    getitem,
+    pad,
+    permute,
+    reshape,
+    scatter,
+    setitem,
+    split,
+    squeeze,
+    stack,
+    sum_to,
+    swapaxes,
+    take,
+    transpose,
+    ungather,
+    untake,
+)
+
+# numpy-style public names for the ops whose Python names would shadow builtins.
+abs = abs_  # noqa: A001
+sum = sum_  # noqa: A001
+max = max_  # noqa: A001
+min = min_  # noqa: A001
+round = round_  # noqa: A001
+pow = power  # noqa: A001
+multiply, subtract, divide, true_divide, negative = mul, sub, div, div, neg
+
+__all__ = [name for name in dir() if not name.startswith("_")]

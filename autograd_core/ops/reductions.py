@@ -1,0 +1,324 @@
+"""Reductions and normalisations: the derivative sheet.
+
+Each rule first restores the reduced axes of ``g`` (``_keep``), then broadcasts. Ties in
+max/min share the gradient evenly among the maximal elements. logsumexp, softmax and
+log_softmax subtract the maximum first, so |x| = 1e4 stays finite.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._primitive import Primitive
+from .._tensor import Tensor
+from ._helpers import kept_shape, normalize_axes
+from .arithmetic import where
+from .elementwise import exp, sqrt
+from .shape import broadcast_to, expand_dims, getitem, reshape, transpose
+
+
+def _keep(g: Any, x: Any, axis: Any, keepdims: bool) -> Any:
+    """Give ``g`` the reduced axes back as length-1 axes, so it broadcasts against ``x``."""
+    if keepdims:
+        return g
+    return reshape(g, kept_shape(x.shape, axis, "reduce"))
+
+
+def _reduce_forward(ufunc: Any, fn: Any, name: str):
+    reduce = ufunc.reduce
+
+    def forward(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
+        if type(x) is np.ndarray and x.dtype.kind in "fc" and x.size:
+            try:  # the ufunc's own reduce skips numpy's Python-level dispatch in np.sum & co.
+                return reduce(x, axis=axis, keepdims=keepdims)
+            except (TypeError, ValueError):
+                pass  # fall through: a list axis, or a bad one that gets a clear error below
+        normalize_axes(axis, np.ndim(x), name)  # a clear error for a bad axis
+        if np.size(x) == 0 and name in ("max", "min"):
+            raise ValueError(f"{name}: cannot reduce an empty array (shape {np.shape(x)})")
+        return fn(x, axis=axis, keepdims=keepdims)
+
+    return forward
+
+
+def _tie_share_forward(x: Any, ans_kept: Any, axis: Any) -> Any:
+    mask = x == ans_kept
+    return mask / mask.sum(axis=axis, keepdims=True).astype(x.dtype)
+
+
+# Non-differentiable helper: 1/k on each of the k tied maxima, 0 elsewhere.
+_tie_share = Primitive("tie_share", _tie_share_forward)
+
+
+def _extreme_vjp(g: Any, ans: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
+    ans_kept = _keep(ans, x, axis, keepdims)
+    return _keep(g, x, axis, keepdims) * _tie_share(x, ans_kept, axis)
+
+
+sum_ = Primitive(
+    "sum",
+    _reduce_forward(np.add, np.sum, "sum"),
+    lambda g, ans, x, axis=None, keepdims=False: broadcast_to(_keep(g, x, axis, keepdims), x.shape),
+    doc="Sum over ``axis`` (all axes when None).\n\n>>> import autograd_core as ag\n"
+    ">>> ag.sum(ag.tensor([[1.0, 2.0], [3.0, 4.0]]), axis=0).numpy()\narray([4., 6.])",
+)
+max_ = Primitive(
+    "max",
+    _reduce_forward(np.maximum, np.max, "max"),
+    _extreme_vjp,
+    doc="Maximum over ``axis``; tied maxima share the gradient evenly.\n\n"
+    ">>> import autograd_core as ag\n>>> ag.max(ag.tensor([1.0, 3.0, 2.0])).item()\n3.0",
+)
+min_ = Primitive(
+    "min",
+    _reduce_forward(np.minimum, np.min, "min"),
+    _extreme_vjp,
+    doc="Minimum over ``axis``; tied minima share the gradient evenly.\n\n"
+    ">>> import autograd_core as ag\n>>> ag.min(ag.tensor([1.0, 3.0, 2.0])).item()\n1.0",
+)
+
+
+def _prod_except_self_forward(x: Any, axis: Any) -> Any:
+    # Exclusive products from both sides: exact even when x holds zeros (no division).
+    x = np.asarray(x)
+    if axis is None:
+        flat = x.reshape(-1)
+        return _prod_except_self_forward(flat, 0).reshape(x.shape)
+    ax = axis % x.ndim
+    moved = np.moveaxis(x, ax, -1)
+    ones = np.ones(moved.shape[:-1] + (1,), dtype=x.dtype)
+    left = np.cumprod(np.concatenate([ones, moved[..., :-1]], axis=-1), axis=-1)
+    right = np.cumprod(np.concatenate([ones, moved[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
+    return np.moveaxis(left * right, -1, ax)
+
+
+def _prod_except_self_vjp(g: Any, ans: Any, x: Any, axis: Any) -> Any:
+    # d(prod_{k != i} x_k)/dx_j = prod_{k not in {i, j}} x_k for j != i.
+    if np.all((x.data if isinstance(x, Tensor) else x) != 0):
+        total = sum_(g * ans, axis=axis, keepdims=True)
+        return (total - g * ans) / x  # = ans_i / x_j summed: O(n), exact without zeros
+    if axis is None:
+        flat = _prod_except_self_vjp(reshape(g, (-1,)), reshape(ans, (-1,)), reshape(x, (-1,)), 0)
+        return reshape(flat, x.shape)
+    # With zeros, no division: pairs[..., j, i] is x_i with x_j replaced by 1, so its
+    # exclusive product at i != j is prod_{k not in {i, j}} x_k (O(n²) along the axis).
+    ax = axis % x.ndim
+    to_last = tuple(d for d in range(x.ndim) if d != ax) + (ax,)
+    eye = np.eye(x.shape[ax], dtype=bool)
+    pairs = where(eye, 1, expand_dims(transpose(x, to_last), -2))
+    terms = expand_dims(transpose(g, to_last), -2) * _prod_except_self(pairs, -1)
+    return transpose(sum_(where(eye, 0, terms), axis=-1), tuple(np.argsort(to_last)))
+
+
+_prod_except_self = Primitive(
+    "prod_except_self",
+    _prod_except_self_forward,
+    _prod_except_self_vjp,
+    doc="Product of all other elements along ``axis`` (for prod's rule).",
+)
+
+
+def _prod_forward(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
+    axes = normalize_axes(axis, np.ndim(x), "prod")
+    if axis is not None and len(axes) != 1:
+        raise ValueError(f"prod: axis must be None or a single int, got {axis!r}")
+    return np.prod(x, axis=axis, keepdims=keepdims)
+
+
+prod = Primitive(
+    "prod",
+    _prod_forward,
+    lambda g, ans, x, axis=None, keepdims=False: _keep(g, x, axis, keepdims) * _prod_except_self(x, axis),
+    doc="Product over ``axis`` (None or one axis); exact gradient with zeros present.\n\n"
+    ">>> import autograd_core as ag\n>>> ag.prod(ag.tensor([2.0, 3.0])).item()\n6.0",
+)
+
+
+def _cumsum_forward(x: Any, axis: Any = None) -> Any:
+    if axis is not None:
+        normalize_axes(axis, np.ndim(x), "cumsum")
+    return np.cumsum(x, axis=axis)
+
+
+def _cumsum_vjp(g: Any, ans: Any, x: Any, axis: Any = None) -> Any:
+    if axis is None:
+        return reshape(getitem(cumsum(getitem(g, slice(None, None, -1))), slice(None, None, -1)), x.shape)
+    flip = (slice(None),) * (axis % x.ndim) + (slice(None, None, -1),)
+    return getitem(cumsum(getitem(g, flip), axis=axis), flip)
+
+
+cumsum = Primitive(
+    "cumsum",
+    _cumsum_forward,
+    _cumsum_vjp,
+    doc="Cumulative sum along ``axis`` (flattened when None).\n\n>>> import autograd_core as ag\n"
+    ">>> ag.cumsum(ag.tensor([1.0, 2.0, 3.0])).numpy()\narray([1., 3., 6.])",
+)
+
+
+def _logsumexp_forward(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
+    normalize_axes(axis, np.ndim(x), "logsumexp")
+    m = np.max(x, axis=axis, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0)  # all -inf (or inf) rows: keep the arithmetic NaN-free
+    with np.errstate(divide="ignore"):  # log(0) = -inf is the right answer for all -inf
+        out = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
+    return out if keepdims else np.squeeze(out, axis=axis)
+
+
+logsumexp = Primitive(
+    "logsumexp",
+    _logsumexp_forward,
+    lambda g, ans, x, axis=None, keepdims=False: (
+        _keep(g, x, axis, keepdims) * exp(x - _keep(ans, x, axis, keepdims))
+    ),
+    doc="log(sum(exp(x))) over ``axis``, computed stably.\n\n>>> import autograd_core as ag\n"
+    ">>> float(ag.logsumexp(ag.tensor([1e4, 1e4])).item() - 1e4)  # doctest: +ELLIPSIS\n"
+    "0.693...",
+)
+
+
+def _softmax_forward(x: Any, axis: int = -1) -> Any:
+    normalize_axes(axis, np.ndim(x), "softmax")
+    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def _log_softmax_forward(x: Any, axis: int = -1) -> Any:
+    normalize_axes(axis, np.ndim(x), "log_softmax")  # name this op, not its helper, in errors
+    return x - _logsumexp_forward(x, axis=axis, keepdims=True)
+
+
+softmax = Primitive(
+    "softmax",
+    _softmax_forward,
+    lambda g, ans, x, axis=-1: ans * (g - sum_(g * ans, axis=axis, keepdims=True)),
+    doc="exp(x) / sum(exp(x)) along ``axis``, computed stably.\n\n>>> import autograd_core as ag\n"
+    ">>> ag.softmax(ag.tensor([0.0, 0.0])).numpy()\narray([0.5, 0.5])",
+)
+log_softmax = Primitive(
+    "log_softmax",
+    _log_softmax_forward,
+    lambda g, ans, x, axis=-1: g - exp(ans) * sum_(g, axis=axis, keepdims=True),
+    doc="x - logsumexp(x) along ``axis``, computed stably.\n\n>>> import autograd_core as ag\n"
+    ">>> ag.log_softmax(ag.tensor([0.0, 0.0])).numpy().round(4)\narray([-0.6931, -0.6931])",
+)
+
+
+def _norm_forward(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
+    normalize_axes(axis, np.ndim(x), "norm")
+    return np.sqrt(np.sum(x * x, axis=axis, keepdims=keepdims))
+
+
+def _norm_vjp(g: Any, ans: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
+    # At the zero vector the subgradient 0 is used (x / 1 == 0 there): no 0/0.
+    ans_kept = _keep(ans, x, axis, keepdims)
+    return _keep(g, x, axis, keepdims) * (x / where(ans_kept == 0, 1, ans_kept))
+
+
+_norm2 = Primitive(
+    "norm",
+    _norm_forward,
+    _norm_vjp,
+    doc="Euclidean (Frobenius) norm over ``axis``; gradient 0 at the zero vector.",
+)
+
+
+# -- compositions -------------------------------------------------------------------------
+def mean(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
+    """Arithmetic mean over ``axis``.
+
+    >>> import autograd_core as ag
+    >>> ag.mean(ag.tensor([1.0, 2.0, 3.0])).item()
+    2.0
+    """
+    shape = np.shape(x)
+    if axis is None:
+        count = int(np.prod(shape))
+    else:
+        count = int(np.prod([shape[a] for a in normalize_axes(axis, len(shape), "mean")]))
+    if count == 0:
+        raise ValueError(f"mean: cannot average over an empty axis (shape {shape}, axis {axis})")
+    # A Python int divisor keeps float32 as float32.
+    return sum_(x, axis=axis, keepdims=keepdims) / count
+
+
+def var(x: Any, axis: Any = None, ddof: int = 0, keepdims: bool = False) -> Any:
+    """Variance over ``axis`` with ``ddof`` delta degrees of freedom (numpy's default 0).
+
+    >>> import autograd_core as ag
+    >>> ag.var(ag.tensor([1.0, 3.0])).item()
+    1.0
+    """
+    shape = np.shape(x)
+    count = int(np.prod([shape[a] for a in normalize_axes(axis, len(shape), "var")]))
+    if count - ddof <= 0:
+        raise ValueError(f"var: {count} elements with ddof={ddof} leave no degrees of freedom")
+    d = x - mean(x, axis=axis, keepdims=True)
+    return sum_(d * d, axis=axis, keepdims=keepdims) / (count - ddof)
+
+
+def std(x: Any, axis: Any = None, ddof: int = 0, keepdims: bool = False) -> Any:
+    """Standard deviation over ``axis`` (sqrt of var).
+
+    >>> import autograd_core as ag
+    >>> ag.std(ag.tensor([1.0, 3.0])).item()
+    1.0
+    """
+    return sqrt(var(x, axis=axis, ddof=ddof, keepdims=keepdims))
+
+
+def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> Any:
+    """Vector norm over ``axis`` (all elements when None): ord None/2/'fro', 1 or inf.
+
+    >>> import autograd_core as ag
+    >>> ag.norm(ag.tensor([3.0, 4.0])).item()
+    5.0
+    """
+    from .elementwise import abs_
+
+    if ord in (None, 2, "fro"):
+        return _norm2(x, axis=axis, keepdims=keepdims)
+    if ord == 1:
+        return sum_(abs_(x), axis=axis, keepdims=keepdims)
+    if ord == np.inf:
+        return max_(abs_(x), axis=axis, keepdims=keepdims)
+    raise ValueError(f"norm: ord must be None, 2, 'fro', 1 or inf, got {ord!r}")
+
+
+# Non-differentiable.
+argmax = Primitive(
+    "argmax",
+    lambda x, axis=None, keepdims=False: np.argmax(x, axis=axis, keepdims=keepdims),
+    doc="Index of the maximum (no gradient).\n\n>>> import autograd_core as ag\n"
+    ">>> int(ag.argmax(ag.tensor([1.0, 3.0, 2.0])).item())\n1",
+)
+argmin = Primitive(
+    "argmin",
+    lambda x, axis=None, keepdims=False: np.argmin(x, axis=axis, keepdims=keepdims),
+    doc="Index of the minimum (no gradient).\n\n>>> import autograd_core as ag\n"
+    ">>> int(ag.argmin(ag.tensor([1.0, 3.0, 2.0])).item())\n0",
+)
+
+
+def _one_hot_forward(labels: Any, num_classes: int, dtype: Any = np.float64) -> Any:
+    labels = np.asarray(labels)
+    if labels.dtype.kind not in "iu":
+        if labels.dtype.kind == "f" and labels.size and np.all(labels == np.round(labels)):
+            labels = labels.astype(np.int64)
+        else:
+            raise TypeError(f"one_hot: labels must be integers, got dtype {labels.dtype}")
+    if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
+        raise ValueError(
+            f"one_hot: labels must lie in [0, {num_classes}), got values from {labels.min()} to {labels.max()}"
+        )
+    return (labels[..., None] == np.arange(num_classes)).astype(dtype)
+
+
+one_hot = Primitive(
+    "one_hot",
+    _one_hot_forward,
+    doc="One-hot encode integer labels into ``num_classes`` columns (no gradient).\n\n"
+    ">>> import autograd_core as ag\n>>> ag.one_hot(ag.tensor([1]), 3).numpy()\narray([[0., 1., 0.]])",
+)
