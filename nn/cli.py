@@ -1,0 +1,465 @@
+"""``python -m nn``: train an MLP classifier on a built-in dataset or a CSV file, plot it, save
+it, and predict with a saved model.
+
+    python -m nn train --dataset xor --hidden 8,8 --activation relu --epochs 100 --plot xor.png --save xor.npz
+    python -m nn predict --model xor.npz --csv points.csv
+
+Every misuse (a bad flag, a missing or corrupt file, non-numeric data) prints one line on
+stderr and exits with status 2; no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import sys
+from typing import Any, List, Optional, Sequence, Tuple
+
+import numpy as np
+
+DATASETS = ("xor", "blobs", "spirals", "iris", "csv")
+OPTIMIZERS = ("adam", "adamw", "sgd", "rmsprop", "adagrad")
+MODEL_KIND = "nn.cli.mlp-classifier"
+
+
+class CLIError(Exception):
+    """A user error: printed as one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr (plus the --help hint), exit 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _hidden_sizes(text: str) -> List[int]:
+    try:
+        sizes = [int(part) for part in text.split(",") if part.strip() != ""]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated positive ints such as 8,8, got {text!r}"
+        ) from None
+    if not sizes or any(s <= 0 for s in sizes):
+        raise argparse.ArgumentTypeError(f"expected comma-separated positive ints such as 8,8, got {text!r}")
+    return sizes
+
+
+def _positive(kind: type) -> Any:
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a positive {kind.__name__}, got {text!r}") from None
+        if not value > 0 or not np.isfinite(value):
+            raise argparse.ArgumentTypeError(f"expected a positive {kind.__name__}, got {text!r}")
+        return value
+
+    return parse
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a non-negative int, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a non-negative int, got {text!r}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``python -m nn`` argument parser (subcommands ``train`` and ``predict``)."""
+    from . import ACTIVATIONS
+
+    parser = _Parser(
+        prog="python -m nn",
+        description="Train and use small MLP classifiers built on autograd_core.",
+        epilog="Run 'python -m nn train --help' or 'python -m nn predict --help' for each command's flags.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="{train,predict}", parser_class=_Parser)
+    sub.required = True
+
+    train = sub.add_parser(
+        "train",
+        help="train an MLP classifier, print its accuracy, optionally plot and save it",
+        description="Train an MLP classifier with cross-entropy on a dataset and report its training accuracy.",
+    )
+    train.add_argument(
+        "--dataset",
+        choices=DATASETS,
+        default="xor",
+        help="xor: the lecture's XOR of four blobs; blobs: two blobs at (0,3),(3,0); spirals: three "
+        "spiral arms; iris: Fisher's iris (4 features, 3 classes); csv: your file given by --csv "
+        "(default: xor)",
+    )
+    train.add_argument("--csv", metavar="PATH", help="CSV file for --dataset csv (a header row is optional)")
+    train.add_argument(
+        "--target-column",
+        metavar="NAME_OR_INDEX",
+        default=None,
+        help="the CSV column holding the class labels: a header name or a 0-based index (default: the last column)",
+    )
+    train.add_argument(
+        "--n-samples",
+        type=_positive(int),
+        default=None,
+        metavar="N",
+        help="points to generate for xor/blobs/spirals (default: 1000 for xor, blobs and 300 for spirals)",
+    )
+    train.add_argument(
+        "--hidden",
+        type=_hidden_sizes,
+        default=[8, 8],
+        metavar="SIZES",
+        help="hidden layer sizes (default: 8,8)",
+    )
+    train.add_argument(
+        "--activation",
+        default="relu",
+        choices=[a for a in ACTIVATIONS if a not in ("softmax", "log_softmax")],
+        metavar="NAME",
+        help=f"hidden activation, one of: {', '.join(a for a in ACTIVATIONS if a not in ('softmax', 'log_softmax'))} "
+        "(default: relu)",
+    )
+    train.add_argument("--optimizer", choices=OPTIMIZERS, default="adam", help="optimizer (default: adam)")
+    train.add_argument("--lr", type=_positive(float), default=0.01, help="learning rate (default: 0.01)")
+    train.add_argument(
+        "--epochs", type=_positive(int), default=100, help="passes over the data (default: 100)"
+    )
+    train.add_argument("--batch-size", type=_positive(int), default=32, help="mini-batch size (default: 32)")
+    train.add_argument(
+        "--seed", type=_non_negative_int, default=0, help="seed of data, weights, shuffling (default: 0)"
+    )
+    train.add_argument(
+        "--plot",
+        metavar="PNG",
+        help="write a figure: the decision boundary for 2-feature data, else the loss curve (needs matplotlib)",
+    )
+    train.add_argument(
+        "--save", metavar="NPZ", help="save the trained model (weights + architecture) to this .npz"
+    )
+    train.add_argument("--no-progress", action="store_true", help="no progress bar or progress lines")
+
+    predict = sub.add_parser(
+        "predict",
+        help="print a saved model's prediction for every row of a CSV file",
+        description="Load a model saved by 'train --save' and print one predicted label per CSV row.",
+    )
+    predict.add_argument(
+        "--model", required=True, metavar="NPZ", help="a model file written by 'train --save'"
+    )
+    predict.add_argument(
+        "--csv",
+        required=True,
+        metavar="PATH",
+        help="rows to classify: the model's feature columns (a header row is optional; a column named "
+        "like the training target is ignored)",
+    )
+    predict.add_argument("--proba", action="store_true", help="also print each class's probability")
+    return parser
+
+
+# -- data ------------------------------------------------------------------------------------
+def _read_csv(path: str) -> Tuple[Optional[List[str]], List[List[str]]]:
+    """(header or None, rows of strings); a first row with any non-number is a header."""
+    try:
+        with open(path, newline="", encoding="utf-8") as f:
+            rows = [row for row in csv.reader(f) if row and any(cell.strip() for cell in row)]
+    except FileNotFoundError:
+        raise CLIError(f"no such file: {path}") from None
+    except (OSError, UnicodeDecodeError, csv.Error) as err:
+        raise CLIError(f"cannot read CSV {path}: {err}") from None
+    if not rows:
+        raise CLIError(f"CSV {path} has no rows")
+    header = None
+    if any(not _is_number(cell) for cell in rows[0]):
+        header, rows = [cell.strip() for cell in rows[0]], rows[1:]
+    if not rows:
+        raise CLIError(f"CSV {path} has a header but no data rows")
+    width = len(header) if header else len(rows[0])
+    for i, row in enumerate(rows):
+        if len(row) != width:
+            raise CLIError(f"CSV {path}: row {i + 1} has {len(row)} columns, expected {width}")
+    return header, rows
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _numeric(rows: List[List[str]], columns: Sequence[int], path: str) -> np.ndarray:
+    out = np.empty((len(rows), len(columns)))
+    for i, row in enumerate(rows):
+        for j, c in enumerate(columns):
+            try:
+                out[i, j] = float(row[c])
+            except ValueError:
+                raise CLIError(f"CSV {path}: row {i + 1}, column {c}: {row[c]!r} is not a number") from None
+    if not np.isfinite(out).all():
+        raise CLIError(f"CSV {path}: features contain NaN or infinity")
+    return out
+
+
+def _load_dataset(args: argparse.Namespace) -> Tuple[np.ndarray, np.ndarray, List[str], str]:
+    """(X, y as strings, feature names, target name)."""
+    from . import data
+
+    n = args.n_samples
+    if args.dataset != "csv" and args.csv:
+        raise CLIError("--csv is only used with --dataset csv")
+    if args.dataset == "xor":
+        X, y = data.xor_blobs(n_per_blob=max(1, (n or 1000) // 4), seed=args.seed)
+    elif args.dataset == "blobs":
+        X, y = data.blobs(n_per_blob=max(1, (n or 1000) // 2), seed=args.seed)
+    elif args.dataset == "spirals":
+        X, y = data.spirals(n_per_arm=max(1, (n or 300) // 3), seed=args.seed)
+    elif args.dataset == "iris":
+        X, y = data.iris()
+        names = list(data.IRIS_CLASSES)
+        return X, np.array([names[i] for i in y]), list(data.IRIS_FEATURES), "species"
+    else:
+        if not args.csv:
+            raise CLIError("--dataset csv needs --csv PATH")
+        header, rows = _read_csv(args.csv)
+        width = len(rows[0])
+        if width < 2:
+            raise CLIError(f"CSV {args.csv} needs at least one feature column and a target column")
+        target = _target_index(args.target_column, header, width, args.csv)
+        features = [c for c in range(width) if c != target]
+        X = _numeric(rows, features, args.csv)
+        y = np.array([row[target].strip() for row in rows])
+        names = [header[c] for c in features] if header else [f"x{c}" for c in features]
+        return X, y, names, header[target] if header else f"column {target}"
+    return X, np.array([str(v) for v in y]), [f"x{i}" for i in range(X.shape[1])], "class"
+
+
+def _target_index(spec: Optional[str], header: Optional[List[str]], width: int, path: str) -> int:
+    if spec is None:
+        return width - 1
+    if header and spec in header:
+        return header.index(spec)
+    try:
+        index = int(spec)
+    except ValueError:
+        known = f"; columns are {header}" if header else " (the file has no header row)"
+        raise CLIError(f"--target-column {spec!r} is not a column of {path}{known}") from None
+    if not -width <= index < width:
+        raise CLIError(f"--target-column {index} is out of range for {path} with {width} columns")
+    return index % width
+
+
+# -- train ---------------------------------------------------------------------------------------
+def _optimizer(name: str, params: Any, lr: float) -> Any:
+    from . import optim
+
+    if name == "sgd":
+        return optim.SGD(params, lr=lr, momentum=0.9)
+    return {"adam": optim.Adam, "adamw": optim.AdamW, "rmsprop": optim.RMSprop, "adagrad": optim.Adagrad}[
+        name
+    ](params, lr=lr)
+
+
+def _progress(epochs: int, enabled: bool) -> Tuple[Any, Any]:
+    """An iterator over epochs and a function reporting the loss: tqdm's bar if installed (the
+    optional ``cli`` extra), else a plain line every tenth of the run."""
+    if not enabled:
+        return range(epochs), lambda epoch, loss: None
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        every = max(1, epochs // 10)
+
+        def report(epoch: int, loss: float) -> None:
+            if (epoch + 1) % every == 0 or epoch + 1 == epochs:
+                print(f"epoch {epoch + 1}/{epochs}: loss {loss:.4f}", flush=True)
+
+        return range(epochs), report
+    bar = tqdm(range(epochs), desc="train", unit="epoch", leave=False, dynamic_ncols=True)
+    return bar, lambda epoch, loss: bar.set_postfix(loss=f"{loss:.4f}", refresh=False)
+
+
+def train(args: argparse.Namespace) -> int:
+    """Train, report accuracy, then plot and save as asked."""
+    from autograd_core import no_grad
+
+    from . import data
+    from .layers import MLP
+    from .losses import CrossEntropyLoss
+    from .persistence import save
+
+    X, labels, feature_names, target_name = _load_dataset(args)
+    classes, y = np.unique(labels, return_inverse=True)
+    if len(classes) < 2:
+        raise CLIError(f"the target has a single class ({classes[0]!r}); a classifier needs at least 2")
+    if args.plot:
+        _check_writable(args.plot, "--plot")
+    if args.save:
+        _check_writable(args.save, "--save")
+    mean, scale = X.mean(axis=0), X.std(axis=0)
+    scale[scale == 0] = 1.0  # constant columns: centre them only
+    Xs = (X - mean) / scale
+    model = MLP(
+        X.shape[1], args.hidden, len(classes), activation=args.activation, dtype=np.float64, seed=args.seed
+    )
+    opt = _optimizer(args.optimizer, model.parameters(), args.lr)
+    loss_fn = CrossEntropyLoss()
+    loader = data.DataLoader(Xs, y, batch_size=args.batch_size, shuffle=True, seed=args.seed)
+    epochs, report = _progress(args.epochs, not args.no_progress)
+    losses = []
+    for epoch in epochs:
+        total = 0.0
+        for xb, yb in loader:
+            opt.zero_grad()
+            loss = loss_fn(model(xb), yb)
+            loss.backward()
+            opt.step()
+            total += loss.item() * len(xb)
+        losses.append(total / len(Xs))
+        if not np.isfinite(losses[-1]):
+            raise CLIError(f"training diverged at epoch {epoch + 1} (loss {losses[-1]}); try a smaller --lr")
+        report(epoch, losses[-1])
+    if hasattr(epochs, "close"):
+        epochs.close()
+    with no_grad():
+        predicted = model(Xs).data.argmax(axis=1)
+    print(f"final loss: {losses[-1]:.4f}")
+    print(f"accuracy: {(predicted == y).mean():.3f}")
+    if args.plot:
+        _plot(args.plot, model, X, y, mean, scale, losses, classes)
+        print(f"plot: {args.plot}")
+    if args.save:
+        metadata = {
+            "kind": MODEL_KIND,
+            "in_features": int(X.shape[1]),
+            "hidden": [int(h) for h in args.hidden],
+            "out_features": len(classes),
+            "activation": args.activation,
+            "classes": [str(c) for c in classes],
+            "feature_names": feature_names,
+            "target_name": target_name,
+            "mean": mean.tolist(),
+            "scale": scale.tolist(),
+        }
+        try:
+            save(model, args.save, metadata=metadata)
+        except OSError as err:
+            raise CLIError(f"cannot write --save {args.save}: {err}") from None
+        print(f"saved: {args.save}")
+    return 0
+
+
+def _check_writable(path: str, flag: str) -> None:
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise CLIError(f"{flag} {path}: directory {directory} does not exist")
+
+
+def _plot(
+    path: str,
+    model: Any,
+    X: np.ndarray,
+    y: np.ndarray,
+    mean: Any,
+    scale: Any,
+    losses: List[float],
+    classes: Any,
+) -> None:
+    try:
+        from . import plot
+    except ImportError as err:  # pragma: no cover - plot itself imports nothing optional
+        raise CLIError(str(err)) from None
+    try:
+        if X.shape[1] == 2:
+            labels = np.asarray(classes)[y]
+
+            def scores(points: np.ndarray) -> Any:
+                return model((points - mean) / scale)
+
+            plot.decision_boundary(
+                scores, X, labels, path=path, title=f"MLP {model.hidden_sizes}: decision regions"
+            )
+        else:
+            plot.loss_curve(
+                losses, path=path, title=f"training loss ({X.shape[1]} features: no 2-D boundary)"
+            )
+    except ImportError as err:
+        raise CLIError(str(err)) from None
+
+
+# -- predict ---------------------------------------------------------------------------------------
+def predict(args: argparse.Namespace) -> int:
+    """Print one predicted label per CSV row (and probabilities with --proba)."""
+    import autograd_core as ag
+
+    from .layers import MLP
+    from .persistence import PersistenceError, load
+
+    try:
+        state, meta = load(args.model, with_metadata=True)
+    except FileNotFoundError:
+        raise CLIError(f"no such model file: {args.model}") from None
+    except IsADirectoryError:
+        raise CLIError(f"--model {args.model} is a directory, not a model file") from None
+    except PersistenceError as err:
+        raise CLIError(f"not a valid model file: {err}") from None
+    except OSError as err:
+        raise CLIError(f"cannot read model file {args.model}: {err}") from None
+    required = ("in_features", "hidden", "out_features", "activation", "classes", "mean", "scale")
+    if meta.get("kind") != MODEL_KIND or any(k not in meta for k in required):
+        raise CLIError(
+            f"{args.model} was not written by 'python -m nn train --save' (no architecture metadata)"
+        )
+    try:
+        model = MLP(
+            meta["in_features"],
+            meta["hidden"],
+            meta["out_features"],
+            activation=meta["activation"],
+            dtype=np.float64,
+        )
+        model.load_state_dict(state)
+        mean, scale = np.asarray(meta["mean"], dtype=np.float64), np.asarray(meta["scale"], dtype=np.float64)
+    except (TypeError, ValueError, KeyError) as err:
+        raise CLIError(f"{args.model}: the weights do not match the saved architecture: {err}") from None
+    header, rows = _read_csv(args.csv)
+    width, d = len(rows[0]), meta["in_features"]
+    columns = list(range(width))
+    if header is not None and meta.get("target_name") in header and width == d + 1:
+        columns.remove(header.index(meta["target_name"]))
+    if len(columns) != d:
+        raise CLIError(f"CSV {args.csv} has {len(columns)} feature columns, but the model expects {d}")
+    X = _numeric(rows, columns, args.csv)
+    with ag.no_grad():
+        logits = model((X - mean) / scale).data
+    proba = ag.softmax(logits, axis=1)
+    classes = meta["classes"]
+    if args.proba:
+        print("prediction," + ",".join(f"p({c})" for c in classes))
+    for label_index, p in zip(logits.argmax(axis=1), proba):
+        label = classes[label_index]
+        print(label + ("," + ",".join(f"{v:.4f}" for v in p) if args.proba else ""))
+    return 0
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Entry point of ``python -m nn``; returns the exit status.
+
+    >>> main(["predict", "--model", "no-such-file.npz", "--csv", "x.csv"])
+    2
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return train(args) if args.command == "train" else predict(args)
+    except CLIError as err:
+        print(f"python -m nn {args.command}: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"python -m nn {args.command}: interrupted", file=sys.stderr)
+        return 130

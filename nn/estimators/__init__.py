@@ -1,0 +1,24 @@
+"""Estimators with scikit-learn's interface (``fit``, ``predict``, ``predict_proba``, ``score``,
+``get_params``/``set_params``), built on ``autograd_core`` and ``nn``.
+
+>>> import nn
+>>> X, y = nn.data.xor_blobs(n_per_blob=50, seed=0)
+>>> nn.LogisticRegression().fit(X, y).predict_proba(X).shape
+(200, 2)
+"""
+
+from .base import BaseEstimator, ConvergenceWarning, InvalidParameterError, NotFittedError
+from .logistic import LogisticRegression
+from .mlp import MLPClassifier, MLPRegressor
+from .perceptron import Perceptron
+
+__all__ = [
+    "BaseEstimator",
+    "ConvergenceWarning",
+    "InvalidParameterError",
+    "LogisticRegression",
+    "MLPClassifier",
+    "MLPRegressor",
+    "NotFittedError",
+    "Perceptron",
+]

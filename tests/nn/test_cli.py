@@ -1,0 +1,126 @@
+"""``python -m nn`` as a user runs it: a subprocess per command."""
+
+import subprocess
+import sys
+
+import pytest
+
+pytest.importorskip("matplotlib")
+
+
+def nn_cli(*args, cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "nn", *map(str, args)], capture_output=True, text=True, timeout=120, cwd=cwd
+    )
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("cli")
+    proc = nn_cli(
+        "train", "--dataset", "xor", "--hidden", "8,8", "--activation", "relu", "--optimizer", "adam",
+        "--lr", "0.01", "--epochs", "15", "--batch-size", "64", "--seed", "0",
+        "--plot", tmp / "xor.png", "--save", tmp / "xor.npz",
+    )  # fmt: skip
+    return tmp, proc
+
+
+def test_train_prints_accuracy_and_writes_plot_and_model(trained):
+    tmp, proc = trained
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    accuracy = [line for line in lines if line.startswith("accuracy: ")]
+    assert len(accuracy) == 1 and float(accuracy[0].split()[1]) > 0.8
+    png = (tmp / "xor.png").read_bytes()
+    assert png[:4] == b"\x89PNG" and len(png) > 5000
+    assert (tmp / "xor.npz").stat().st_size > 0
+
+
+def test_predict_from_saved_model(trained):
+    tmp, _ = trained
+    (tmp / "points.csv").write_text("x0,x1\n0,0\n3,0\n0,3\n3,3\n")
+    proc = nn_cli("predict", "--model", tmp / "xor.npz", "--csv", tmp / "points.csv")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["0", "1", "1", "0"]
+    proc = nn_cli("predict", "--model", tmp / "xor.npz", "--csv", tmp / "points.csv", "--proba")
+    rows = proc.stdout.splitlines()
+    assert rows[0] == "prediction,p(0),p(1)" and len(rows) == 5
+    assert abs(sum(float(v) for v in rows[1].split(",")[1:]) - 1) < 1e-3
+
+
+def test_train_and_predict_on_a_csv_with_text_labels(tmp_path):
+    lines = ["a,b,kind"] + [f"{i % 7},{(i * 3) % 5},{'big' if i % 7 > 3 else 'small'}" for i in range(60)]
+    (tmp_path / "d.csv").write_text("\n".join(lines) + "\n")
+    proc = nn_cli(
+        "train", "--dataset", "csv", "--csv", tmp_path / "d.csv", "--target-column", "kind",
+        "--epochs", "40", "--no-progress", "--save", tmp_path / "m.npz",
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert float(proc.stdout.split("accuracy: ")[1].split()[0]) > 0.9
+    # The training file itself: its target column is recognised and skipped.
+    proc = nn_cli("predict", "--model", tmp_path / "m.npz", "--csv", tmp_path / "d.csv")
+    assert proc.returncode == 0, proc.stderr
+    assert set(proc.stdout.split()) <= {"big", "small"} and len(proc.stdout.split()) == 60
+
+
+def test_help_documents_every_flag():
+    top = nn_cli("--help")
+    assert top.returncode == 0 and "train" in top.stdout and "predict" in top.stdout
+    train = nn_cli("train", "--help").stdout
+    for flag in (
+        "--dataset", "--csv", "--target-column", "--hidden", "--activation", "--optimizer", "--lr",
+        "--epochs", "--batch-size", "--seed", "--plot", "--save", "--n-samples", "--no-progress",
+    ):  # fmt: skip
+        assert flag in train, flag
+    predict = nn_cli("predict", "--help").stdout
+    for flag in ("--model", "--csv", "--proba"):
+        assert flag in predict
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["train", "--bogus"], "unrecognized arguments: --bogus"),
+        (["train", "--dataset", "mnist"], "invalid choice: 'mnist'"),
+        (["train", "--hidden", "8,x"], "expected comma-separated positive ints"),
+        (["train", "--lr", "-1"], "expected a positive float"),
+        (["train", "--activation", "rleu"], "invalid choice: 'rleu'"),
+        (["train", "--dataset", "csv"], "--dataset csv needs --csv PATH"),
+        (["train", "--dataset", "csv", "--csv", "/no/such.csv"], "no such file: /no/such.csv"),
+        (["train", "--plot", "/no/such/dir/x.png", "--epochs", "1"], "directory /no/such/dir does not exist"),
+        (["frobnicate"], "invalid choice: 'frobnicate'"),
+        (["predict", "--csv", "x.csv"], "the following arguments are required: --model"),
+    ],
+)
+def test_bad_flags_and_files_give_one_line_and_status_2(args, message):
+    proc = nn_cli(*args)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert message in proc.stderr
+
+
+@pytest.mark.parametrize("content", [b"", b"not a zip file at all", b"PK\x03\x04" + b"\x00" * 40])
+def test_missing_or_corrupt_model_file(tmp_path, content):
+    (tmp_path / "p.csv").write_text("1,2\n")
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(content)
+    for model in (bad, tmp_path / "missing.npz", tmp_path):
+        proc = nn_cli("predict", "--model", model, "--csv", tmp_path / "p.csv")
+        assert proc.returncode == 2, proc.stderr
+        assert "Traceback" not in proc.stderr
+        assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_foreign_weight_file_and_non_numeric_csv(tmp_path, trained):
+    import numpy as np
+
+    import nn
+
+    nn.save({"w": np.ones(2)}, tmp_path / "foreign.npz")
+    (tmp_path / "p.csv").write_text("1,2\n")
+    proc = nn_cli("predict", "--model", tmp_path / "foreign.npz", "--csv", tmp_path / "p.csv")
+    assert proc.returncode == 2 and "not written by 'python -m nn train --save'" in proc.stderr
+    (tmp_path / "text.csv").write_text("a,b\n1,x\n")
+    proc = nn_cli("predict", "--model", trained[0] / "xor.npz", "--csv", tmp_path / "text.csv")
+    assert proc.returncode == 2 and "'x' is not a number" in proc.stderr and "Traceback" not in proc.stderr
