@@ -1,0 +1,374 @@
+"""W3, the lecture's XOR-of-blobs (seed 000): four Gaussian blobs of 1,000 points each, class 0 at
+(0, 0) and (3, 3), class 1 at (0, 3) and (3, 0).
+
+Two parts:
+
+- **estimators**: the lecture's ``MLPRegressor(activation=..., hidden_layer_sizes=(5,),
+  max_iter=10000, alpha=0)`` with ``logistic`` and ``relu``, and ``MLPClassifier`` with the same
+  settings, ours (``nn``) against scikit-learn's: seconds to fit, ``n_iter_``, training accuracy
+  (a regressor's prediction is thresholded at 0.5). Different random initialisations, so the check
+  is that ours reaches scikit-learn's accuracy (within 0.02), not equal weights.
+- **2-5-1 Adam**: a 2-5-1 network (sigmoid hidden layer, one logit, mean BCE-with-logits loss)
+  trained 2,000 full-batch Adam epochs (lr 0.01) from the same initial weights in every framework;
+  the final loss and weights are compared. scikit-learn's row is its ``MLPClassifier`` configured
+  for the same schedule (full batch, no early stopping) from its own initialisation: accuracy only.
+
+>>> rows = run(size=50, repeats=1, quick=True)
+>>> all(r.agrees is not False for r in rows)
+True
+"""
+
+from __future__ import annotations
+
+import statistics
+import warnings
+from typing import Any, Callable, Dict, List, Tuple
+
+import numpy as np
+
+from .harness import (
+    Impl,
+    Measurement,
+    UnavailableError,
+    compare,
+    require,
+    require_ours,
+    time_interleaved,
+)
+
+TITLE = "W3 lecture XOR-of-blobs: estimators (s per fit) and a 2-5-1 net, 2,000 full-batch Adam epochs"
+N_PER_BLOB = 1000
+EPOCHS = 2000
+LR = 0.01
+ACCURACY_SLACK = 0.02
+SETTINGS = ({"activation": "logistic"}, {"activation": "relu"})
+
+Data = Tuple[np.ndarray, np.ndarray]
+
+
+def xor_blobs(n_per_blob: int = N_PER_BLOB, seed: int = 0) -> Data:
+    """The lecture's four blobs (std 1), shuffled: ``X`` float64 (4n, 2) and ``y`` float64 in {0, 1}.
+
+    >>> X, y = xor_blobs(5)
+    >>> X.shape, sorted(set(y.tolist()))
+    ((20, 2), [0.0, 1.0])
+    """
+    rng = np.random.default_rng(seed)
+    centres = np.array([[0, 0], [3, 3], [0, 3], [3, 0]], dtype=np.float64)
+    X = np.concatenate([rng.normal(0, 1, (n_per_blob, 2)) + c for c in centres])
+    y = np.repeat([0.0, 0.0, 1.0, 1.0], n_per_blob)
+    order = rng.permutation(len(y))
+    return X[order], y[order]
+
+
+# --- estimators ---------------------------------------------------------------------------------
+
+
+def _estimator(source: str, kind: str, settings: Dict[str, Any], max_iter: int) -> Callable[[], Any]:
+    if source == "ours":
+        module = require_ours("nn", kind)
+    else:
+        module = require("sklearn.neural_network")
+    cls = getattr(module, kind)
+    params = dict(settings, hidden_layer_sizes=(5,), max_iter=max_iter, alpha=0)
+
+    def make() -> Any:
+        est = cls(**params)
+        if "random_state" in est.get_params():
+            est.set_params(random_state=0)
+        return est
+
+    make()  # fail at build time, not in the timing loop, if the constructor rejects the settings
+    return make
+
+
+def _quiet_fit(est: Any, X: np.ndarray, y: np.ndarray) -> Any:
+    # hitting max_iter is what the short and fixed-epoch runs ask for; n_iter_ shows it in the table
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*(Maximum iterations|max_iter).*")
+        return est.fit(X, y)
+
+
+def _accuracy(est: Any, X: np.ndarray, y: np.ndarray) -> float:
+    pred = np.asarray(est.predict(X), dtype=np.float64).reshape(-1)
+    return float(np.mean((pred > 0.5) == (y > 0.5)))
+
+
+def _estimator_rows(data: Data, repeats: int, max_iter: int, quick: bool) -> List[Measurement]:
+    X, y = data
+    rows: List[Measurement] = []
+    for kind in ("MLPRegressor", "MLPClassifier"):
+        for settings in SETTINGS:
+            case = f"{kind}({settings['activation']})"
+            found: Dict[str, Measurement] = {}
+            fits: Dict[str, Callable[[], Any]] = {}
+            for source in ("ours", "sklearn"):
+                row = found[source] = Measurement("W3", case, source, "s/fit")
+                try:
+                    make = _estimator(source, kind, settings, max_iter)
+                except Exception as exc:  # reported as the row's status
+                    row.status = str(exc) if isinstance(exc, UnavailableError) else f"failed: {exc!r}"[:140]
+                    continue
+                fits[source] = lambda make=make: _quiet_fit(make(), X, y)
+            fitted: Dict[str, Any] = {}
+            for source, fit in list(fits.items()):
+                try:
+                    fitted[source] = fit()
+                except Exception as exc:  # a failing fit is a result, not a crash
+                    found[source].status = f"failed: {type(exc).__name__}: {exc}"[:140]
+                    del fits[source]
+            for source, est in fitted.items():
+                found[source].extra["n_iter_"] = int(getattr(est, "n_iter_", -1))
+                found[source].extra["accuracy"] = _accuracy(est, X, y)
+            if fits:
+                for source, secs in time_interleaved(fits, repeats, min_sample=0.0).items():
+                    found[source].samples = secs
+                    found[source].value = statistics.median(secs)
+            if not quick and "ours" in fitted and "sklearn" in fitted:
+                gap = found["sklearn"].extra["accuracy"] - found["ours"].extra["accuracy"]
+                found["ours"].agrees = gap <= ACCURACY_SLACK
+                found["sklearn"].agrees = True
+            rows += [found["ours"], found["sklearn"]]
+    return rows
+
+
+# --- 2-5-1 full-batch Adam ----------------------------------------------------------------------
+
+
+def initial_weights(seed: int = 1) -> List[np.ndarray]:
+    """Torch-layout weights ``[W1 (5, 2), b1 (5,), W2 (1, 5), b2 (1,)]``, U(±1/sqrt(fan_in)).
+
+    >>> [w.shape for w in initial_weights()]
+    [(5, 2), (5,), (1, 5), (1,)]
+    """
+    rng = np.random.default_rng(seed)
+    weights = []
+    for fan_in, fan_out in ((2, 5), (5, 1)):
+        bound = 1.0 / np.sqrt(fan_in)
+        weights += [rng.uniform(-bound, bound, (fan_out, fan_in)), rng.uniform(-bound, bound, fan_out)]
+    return weights
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * x))  # no overflow for large |x|
+
+
+class _Adam:
+    """Adam as torch.optim.Adam computes it, for frameworks that ship no optimizer."""
+
+    def __init__(self, params: List[np.ndarray]) -> None:
+        self.m = [np.zeros_like(p) for p in params]
+        self.v = [np.zeros_like(p) for p in params]
+        self.t = 0
+
+    def step(self, params: List[np.ndarray], grads: List[np.ndarray]) -> None:
+        self.t += 1
+        c1, c2 = 1.0 - 0.9**self.t, 1.0 - 0.999**self.t
+        for p, g, m, v in zip(params, grads, self.m, self.v):
+            m *= 0.9
+            m += 0.1 * g
+            v *= 0.999
+            v += 0.001 * g * g
+            p -= LR * (m / c1) / (np.sqrt(v / c2) + 1e-8)
+
+
+Result = Tuple[float, List[np.ndarray]]  # loss of the last epoch, final torch-layout weights
+
+
+def _adam_numpy(X: np.ndarray, y: np.ndarray, epochs: int) -> Result:
+    params = [w.copy() for w in initial_weights()]
+    W1, b1, W2, b2 = params
+    adam = _Adam(params)
+    n = len(y)
+    for _ in range(epochs):
+        h = _sigmoid(X @ W1.T + b1)
+        z = (h @ W2.T + b2)[:, 0]
+        loss = np.mean(np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z))))
+        dz = (_sigmoid(z) - y) / n
+        dpre = dz[:, None] * W2 * h * (1.0 - h)
+        adam.step(params, [dpre.T @ X, dpre.sum(0), (dz @ h)[None, :], np.array([dz.sum()])])
+    return float(loss), params
+
+
+def _adam_ours(X: np.ndarray, y: np.ndarray, epochs: int) -> Result:
+    nn = require_ours("nn", "MLP", "BCEWithLogitsLoss", "optim.Adam")
+    model = nn.MLP(2, [5], 1, activation="sigmoid", dtype=np.float64)
+    params = list(model.parameters())
+    for p, w in zip(params, initial_weights()):
+        p.data[...] = w
+    loss_fn = nn.BCEWithLogitsLoss()
+    opt = nn.optim.Adam(params, lr=LR)
+    target = y[:, None]
+    for _ in range(epochs):
+        opt.zero_grad()
+        loss = loss_fn(model(X), target)
+        loss.backward()
+        opt.step()
+    return float(loss.item()), [p.data for p in params]
+
+
+def _adam_torch(X: np.ndarray, y: np.ndarray, epochs: int) -> Result:
+    torch = require("torch")
+    tnn = torch.nn
+    model = tnn.Sequential(tnn.Linear(2, 5), tnn.Sigmoid(), tnn.Linear(5, 1)).double()
+    with torch.no_grad():
+        for p, w in zip(model.parameters(), initial_weights()):
+            p.copy_(torch.from_numpy(w))
+    loss_fn = tnn.BCEWithLogitsLoss()
+    opt = torch.optim.Adam(model.parameters(), lr=LR)
+    Xt, target = torch.from_numpy(X), torch.from_numpy(y[:, None])
+    for _ in range(epochs):
+        opt.zero_grad()
+        loss = loss_fn(model(Xt), target)
+        loss.backward()
+        opt.step()
+    return loss.item(), [p.detach().numpy() for p in model.parameters()]
+
+
+def _adam_autograd(X: np.ndarray, y: np.ndarray, epochs: int) -> Result:
+    hips = require("autograd")
+    anp = require("autograd.numpy")
+    params = [w.copy() for w in initial_weights()]
+    adam = _Adam(params)
+
+    def loss_fn(params: List[Any]) -> Any:
+        W1, b1, W2, b2 = params
+        h = 0.5 * (1.0 + anp.tanh(0.5 * (anp.dot(X, W1.T) + b1)))
+        z = (anp.dot(h, W2.T) + b2)[:, 0]
+        return anp.mean(anp.maximum(z, 0.0) - z * y + anp.log1p(anp.exp(-anp.abs(z))))
+
+    value_and_grad = hips.value_and_grad(loss_fn)
+    for _ in range(epochs):
+        loss, grads = value_and_grad(params)
+        adam.step(params, grads)
+    return float(loss), params
+
+
+def _adam_mygrad(X: np.ndarray, y: np.ndarray, epochs: int) -> Result:
+    mg = require("mygrad")
+    params = [mg.tensor(w.copy()) for w in initial_weights()]
+    adam = _Adam([p.data for p in params])
+    for _ in range(epochs):
+        W1, b1, W2, b2 = params
+        h = 0.5 * (1.0 + mg.tanh(0.5 * (mg.matmul(X, W1.T) + b1)))
+        z = (mg.matmul(h, W2.T) + b2)[:, 0]
+        loss = mg.mean(mg.maximum(z, 0.0) - z * y + mg.log1p(mg.exp(-mg.abs(z))))
+        loss.backward()
+        adam.step([p.data for p in params], [p.grad for p in params])
+    return float(loss.item()), [p.data for p in params]
+
+
+def _adam_jax(X: np.ndarray, y: np.ndarray, epochs: int) -> Result:
+    jax = require("jax")
+    jax.config.update("jax_enable_x64", True)
+    jnp = jax.numpy
+
+    def loss_fn(params: Any) -> Any:
+        W1, b1, W2, b2 = params
+        z = (jax.nn.sigmoid(jnp.dot(X, W1.T) + b1) @ W2.T + b2)[:, 0]
+        return jnp.mean(jnp.maximum(z, 0.0) - z * y + jnp.log1p(jnp.exp(-jnp.abs(z))))
+
+    @jax.jit
+    def epoch(state: Any) -> Any:
+        params, m, v, t = state
+        loss, grads = jax.value_and_grad(loss_fn)(params)
+        t = t + 1
+        m = [0.9 * mi + 0.1 * g for mi, g in zip(m, grads)]
+        v = [0.999 * vi + 0.001 * g * g for vi, g in zip(v, grads)]
+        c1, c2 = 1.0 - 0.9**t, 1.0 - 0.999**t
+        params = [p - LR * (mi / c1) / (jnp.sqrt(vi / c2) + 1e-8) for p, mi, vi in zip(params, m, v)]
+        return (params, m, v, t), loss
+
+    params = [jnp.asarray(w) for w in initial_weights()]
+    state = (params, [jnp.zeros_like(p) for p in params], [jnp.zeros_like(p) for p in params], 0.0)
+    for _ in range(epochs):
+        state, loss = epoch(state)
+    return float(loss), [np.asarray(p) for p in state[0]]
+
+
+def _adam_sklearn(X: np.ndarray, y: np.ndarray, epochs: int) -> Result:
+    neural_network = require("sklearn.neural_network")
+    est = neural_network.MLPClassifier(
+        hidden_layer_sizes=(5,),
+        activation="logistic",
+        solver="adam",
+        alpha=0,
+        batch_size=len(y),
+        learning_rate_init=LR,
+        max_iter=epochs,
+        shuffle=False,
+        tol=0.0,
+        n_iter_no_change=epochs + 1,
+        random_state=0,
+    )
+    _quiet_fit(est, X, y)
+    # sklearn stores (fan_in, fan_out) matrices: transpose to torch's layout
+    return float(est.loss_), [est.coefs_[0].T, est.intercepts_[0], est.coefs_[1].T, est.intercepts_[1]]
+
+
+ADAM_IMPLS: Dict[str, Callable[[np.ndarray, np.ndarray, int], Result]] = {
+    "numpy": _adam_numpy,
+    "ours": _adam_ours,
+    "torch": _adam_torch,
+    "autograd": _adam_autograd,
+    "mygrad": _adam_mygrad,
+    "jax": _adam_jax,
+    "sklearn": _adam_sklearn,
+}
+
+
+def accuracy_of(weights: List[np.ndarray], X: np.ndarray, y: np.ndarray) -> float:
+    """Training accuracy of a 2-5-1 sigmoid network given torch-layout weights (logit > 0 → class 1).
+
+    >>> X, y = xor_blobs(10)
+    >>> 0.0 <= accuracy_of(initial_weights(), X, y) <= 1.0
+    True
+    """
+    W1, b1, W2, b2 = weights
+    z = _sigmoid(X @ W1.T + b1) @ W2[0] + b2[0]
+    return float(np.mean((z > 0) == (y > 0.5)))
+
+
+def _adam_rows(data: Data, epochs: int, repeats: int) -> List[Measurement]:
+    X, y = data
+    final: Dict[str, List[np.ndarray]] = {}
+
+    def builder(name: str) -> Callable[[], Impl]:
+        fit = ADAM_IMPLS[name]
+
+        def build() -> Impl:
+            def train() -> Tuple[float, List[np.ndarray]]:
+                loss, weights = fit(X, y, epochs)
+                final[name] = [np.array(w, copy=True) for w in weights]
+                return loss, weights
+
+            # scikit-learn starts from its own initialisation: time and accuracy only
+            return Impl(train, comparable=name != "sklearn", note="own init" if name == "sklearn" else "")
+
+        return build
+
+    builders = {name: builder(name) for name in ADAM_IMPLS}
+    builders["micrograd"] = _micrograd_na
+    case = f"2-5-1 Adam ×{epochs:,}"
+    rows = compare("W3", case, "s/fit", 1.0, builders, repeats=repeats, rtol=1e-6, atol=1e-8, min_sample=0.0)
+    for row in rows:
+        if row.impl in final:
+            row.extra["accuracy"] = accuracy_of(final[row.impl], X, y)
+    return rows
+
+
+def _micrograd_na() -> Impl:
+    require("micrograd")
+    raise UnavailableError("n/a: scalar-only")
+
+
+def run(size: int | None = None, repeats: int | None = None, quick: bool = False) -> List[Measurement]:
+    """Both parts on ``size`` points per blob (1,000); quick mode uses 100 points and short fits.
+
+    Quick mode caps the estimators at 50 iterations and the network at 50 epochs, so there the
+    estimators' accuracies are not compared.
+    """
+    data = xor_blobs(size or (100 if quick else N_PER_BLOB))
+    repeats = repeats or (1 if quick else 5)
+    rows = _estimator_rows(data, repeats, max_iter=50 if quick else 10000, quick=quick)
+    return rows + _adam_rows(data, epochs=50 if quick else EPOCHS, repeats=repeats)
