@@ -160,6 +160,8 @@ class Primitive:
                     out = _asarray(out)
                 if self.float_output or out.dtype.kind in "fc":
                     t = _new(Tensor)
+                    t.grad = None
+                    t._version = 0
                     t.data = out
                     t.requires_grad = True
                     t._node = [self, (x, y), None, _DIFF2[gx][gy], _next_seq(), MUTATION_CLOCK[0], None]
@@ -188,6 +190,8 @@ class Primitive:
             if not (float_output or out.dtype.kind in "fc"):
                 return _leaf(out)
             t = _new(Tensor)
+            t.grad = None
+            t._version = 0
             t.data = out
             t.requires_grad = True
             t._node = [prim, (a, b), None, _DIFF2[ga][gb], _next_seq(), MUTATION_CLOCK[0], None]
@@ -223,6 +227,8 @@ class Primitive:
                     if type(out) is not _ndarray or not float_output:
                         return record(out, self, other, True, False)
                     t = _new(Tensor)
+                    t.grad = None
+                    t._version = 0
                     t.data = out
                     t.requires_grad = True
                     diff = SAME_SHAPE0 if elementwise and type(other) in _PY_SCALARS else (0,)
@@ -247,6 +253,8 @@ class Primitive:
             flags = state.flags
             if flags == GRAD and self.requires_grad and rule0 and type(out) is _ndarray and float_output:
                 t = _new(Tensor)
+                t.grad = None
+                t._version = 0
                 t.data = out
                 t.requires_grad = True
                 t._node = [prim, (self,), None, diff0, _next_seq(), MUTATION_CLOCK[0], None]
@@ -274,6 +282,8 @@ class Primitive:
                         out = _asarray(out)
                     if self.float_output or out.dtype.kind in "fc":
                         t = _new(Tensor)
+                        t.grad = None
+                        t._version = 0
                         t.data = out
                         t.requires_grad = True
                         t._node = [
@@ -333,6 +343,8 @@ def _leaf(out: Any) -> Tensor:
     if type(out) is not _ndarray:
         out = _asarray(out)
     t = _new(Tensor)
+    t.grad = None
+    t._version = 0
     t.data = out
     t.requires_grad = False
     t._node = None

@@ -101,16 +101,6 @@ class Tensor:
         if requires_grad:
             self.requires_grad_(True)
 
-    # Ops create a tensor per call; leaving ``grad`` and ``_version`` unset until first
-    # written saves two stores on that path, and reads of unset slots land here.
-    _UNSET_DEFAULTS = {"grad": None, "_version": 0}
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return Tensor._UNSET_DEFAULTS[name]
-        except KeyError:
-            raise AttributeError(f"'Tensor' object has no attribute {name!r}") from None
-
     @classmethod
     def _make(cls, data: np.ndarray, node: Optional[list]) -> Tensor:
         # Hot path: every recorded op builds its output here, skipping __init__'s checks.
