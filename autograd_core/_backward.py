@@ -16,8 +16,8 @@ import numpy as np
 
 from ._errors import AnomalyError, GradientError
 from ._grad_mode import ANOMALY, STATE, enable_grad
-from ._primitive import MUTATION_CLOCK, SAME_SHAPE0, format_site
-from ._tensor import ARGS, KWARGS, PRIM, SEQ, SITE, STAMP, Tensor
+from ._primitive import MUTATION_CLOCK, format_site
+from ._tensor import SAME_SHAPE0, Tensor, node_args
 
 
 def _rules_with_kwargs(prim: Any, diff: tuple, g: Any, ans: Any, call_args: tuple, kwargs: dict) -> list:
@@ -45,11 +45,11 @@ def _seed(root: Tensor, grad: Any, create_graph: bool) -> Any:
         if seed.shape != root.shape:
             raise ValueError(f"backward: grad has shape {seed.shape} but the output has shape {root.shape}")
     if create_graph and not isinstance(seed, Tensor):
-        seed = Tensor._make(seed, None)
+        seed = Tensor._make(seed)
     return seed
 
 
-def _fit(g: Any, like: np.ndarray, node: list, index: int) -> Any:
+def _fit(g: Any, like: np.ndarray, out: Tensor, index: int) -> Any:
     """Undo broadcasting and restore dtype so ``g`` matches ``like`` exactly."""
     from .ops import astype, sum_to
 
@@ -57,7 +57,7 @@ def _fit(g: Any, like: np.ndarray, node: list, index: int) -> Any:
     if g.shape != shape:
         if len(g.shape) < len(shape):
             raise GradientError(
-                f"backward of '{node[PRIM].name}': gradient for input {index} has shape {g.shape}, "
+                f"backward of '{out._prim.name}': gradient for input {index} has shape {g.shape}, "
                 f"which cannot be reduced to the input's shape {shape}"
             )
         g = sum_to(g, shape)
@@ -66,10 +66,10 @@ def _fit(g: Any, like: np.ndarray, node: list, index: int) -> Any:
     return g
 
 
-def _check_versions(node: list, out: Tensor) -> None:
-    stamp = node[STAMP]
-    name = node[PRIM].name
-    for i, a in enumerate(node[ARGS]):
+def _check_versions(out: Tensor) -> None:
+    stamp = out._stamp
+    name = out._prim.name
+    for i, a in enumerate(node_args(out)):
         if isinstance(a, Tensor) and a._version > stamp:
             raise GradientError(
                 f"backward of '{name}': input {i} (shape {a.shape}) was modified in place after "
@@ -83,9 +83,9 @@ def _check_versions(node: list, out: Tensor) -> None:
         )
 
 
-def _freed_error(node: list, t: Tensor) -> GradientError:
+def _freed_error(t: Tensor) -> GradientError:
     return GradientError(
-        f"backward: the graph through '{node[PRIM].name}' (output shape {t.shape}) was already "
+        f"backward: the graph through '{t._prim.name}' (output shape {t.shape}) was already "
         "freed by an earlier backward; pass retain_graph=True to the first backward to go "
         "through it twice"
     )
@@ -121,7 +121,7 @@ def walk(
     clock = MUTATION_CLOCK
     pop = heapq.heappop
     push = heapq.heappush
-    if root._node is None:
+    if root._prim is None:
         grads[root] = seed
         leaves.append(root)
         t = None
@@ -136,14 +136,24 @@ def walk(
                 g = grads.pop(t)
             if wanted is not None and t in wanted:
                 wanted[t] = g
-            node = t._node
-            prim, args, kwargs, diff, _, stamp, _ = node
+            args = t._args
             if args is None:
-                raise _freed_error(node, t)
-            if stamp != clock[0]:
-                _check_versions(node, t)
-            if fast and kwargs is None and len(diff) == 1 and prim.joint is None and len(args) < 3:
-                # The hot path: one input needs a gradient, rule called without packing.
+                raise _freed_error(t)
+            if t._stamp != clock[0]:
+                _check_versions(t)
+            prim = t._prim
+            diff = t._diff
+            if fast and diff is SAME_SHAPE0:
+                # The hottest path: an elementwise op of one tensor and Python scalars, so
+                # rule 0 applies and its result already has the input's shape and dtype.
+                p = args  # the input itself: see SAME_SHAPE0
+                const = t._const
+                if const is None:
+                    gi = prim.vjp0(g, t.data, p.data)
+                else:
+                    gi = prim.vjp0(g, t.data, p.data, const)
+            elif fast and len(diff) == 1 and t._kwargs is None and prim.joint is None and len(args) < 3:
+                # One input needs a gradient: its rule is called without packing.
                 i = diff[0]
                 if len(args) == 1:
                     gi = prim.vjps[0](g, t.data, args[0].data)
@@ -155,27 +165,32 @@ def walk(
                         a.data if isinstance(a, Tensor) else a,
                         b.data if isinstance(b, Tensor) else b,
                     )
-                if not retain_graph:
-                    node[1] = None
                 p = args[i]
-                if diff is not SAME_SHAPE0:
-                    pdata = p.data
-                    if gi.shape != pdata.shape or (gi.dtype is not pdata.dtype and gi.dtype != pdata.dtype):
-                        gi = _fit(gi, pdata, node, i)
+                pdata = p.data
+                if gi.shape != pdata.shape or (gi.dtype is not pdata.dtype and gi.dtype != pdata.dtype):
+                    gi = _fit(gi, pdata, t, i)
+            else:
+                p = None
+            if p is not None:
+                if not retain_graph:
+                    t._args = None
                 if grads and p in grads:
                     grads[p] = grads[p] + gi
                     t = None
-                elif p._node is None:
+                elif p._prim is None:
                     grads[p] = gi
                     leaves.append(p)
                     t = None
                 elif heap:
                     grads[p] = gi
-                    push(heap, (-p._node[4], p))
+                    push(heap, (-p._seq, p))
                     t = None
                 else:
                     t, g = p, gi  # a chain: the only pending tensor comes next, no heap needed
                 continue
+            kwargs = t._kwargs
+            if diff is SAME_SHAPE0:
+                args = node_args(t)
             # Comprehensions are function calls in CPython 3.11: unpack the usual arities by hand.
             if create_graph:
                 call_args, ans = args, t
@@ -203,23 +218,23 @@ def walk(
                 for i in diff:  # a loop, not a generator: no extra frame per node
                     parent_grads.append(vjps[i](g, ans, *call_args))
             if not retain_graph:
-                node[ARGS] = None  # frees the saved inputs,
-                node[KWARGS] = None  # and what a custom Function saved on its ctx
-            t = None
+                t._args = None  # frees the saved inputs,
+                t._kwargs = None  # and what a custom Function saved on its ctx
+            out, t = t, None
             for i, gi in zip(diff, parent_grads):
                 if gi is None:
                     continue
                 p = args[i]
                 pdata = p.data
                 if gi.shape != pdata.shape or (gi.dtype is not pdata.dtype and gi.dtype != pdata.dtype):
-                    gi = _fit(gi, pdata, node, i)
+                    gi = _fit(gi, pdata, out, i)
                 if anomaly:
-                    _check_backward(node, i, gi)
+                    _check_backward(out, i, gi)
                 if p is t:  # the same tensor twice among this node's inputs (x * x)
                     g = g + gi
                 elif grads and p in grads:
                     grads[p] = grads[p] + gi
-                elif p._node is None:
+                elif p._prim is None:
                     grads[p] = gi
                     leaves.append(p)
                 elif t is None and not heap:
@@ -227,10 +242,10 @@ def walk(
                 else:
                     if t is not None:  # a second parent turned up: the held one joins the heap
                         grads[t] = g
-                        push(heap, (-t._node[SEQ], t))
+                        push(heap, (-t._seq, t))
                         t = None
                     grads[p] = gi
-                    push(heap, (-p._node[SEQ], p))
+                    push(heap, (-p._seq, p))
     if wanted is not None:
         for leaf in leaves:
             if leaf in wanted:
@@ -252,24 +267,24 @@ def _write_leaves(leaves: List[Tensor], grads: dict, create_graph: bool) -> None
             if g.base is not None or id(g) in handed_out:
                 g = g.copy()
             handed_out.add(id(g))
-            g = Tensor._make(g, None)
+            g = Tensor._make(g)
         elif not isinstance(g, Tensor):
-            g = Tensor._make(g, None)
+            g = Tensor._make(g)
         if t.grad is None:
             t.grad = g
         elif create_graph:
             t.grad = t.grad + g
         else:
-            t.grad = Tensor._make(t.grad.data + g.data, None)
+            t.grad = Tensor._make(t.grad.data + g.data)
 
 
-def _check_backward(node: list, index: int, g: Any) -> None:
+def _check_backward(out: Tensor, index: int, g: Any) -> None:
     data = g.data if isinstance(g, Tensor) else g
     if not np.all(np.isfinite(data)):
         raise AnomalyError(
-            f"detect_anomaly: backward of op '{node[PRIM].name}' produced a "
+            f"detect_anomaly: backward of op '{out._prim.name}' produced a "
             f"{'NaN' if np.isnan(data).any() else 'inf'} gradient for input {index} "
-            f"(shape {data.shape}); the op was created at {format_site(node[SITE])}"
+            f"(shape {data.shape}); the op was created at {format_site(getattr(out, '_site', None))}"
         )
 
 

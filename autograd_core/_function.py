@@ -85,7 +85,7 @@ class Function:
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
         out = cls._primitive(*args, ctx=ctx)
         if not isinstance(out, Tensor):
-            out = Tensor._make(np.asarray(out), None)
+            out = Tensor._make(np.asarray(out))
         return out
 
 

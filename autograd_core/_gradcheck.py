@@ -24,13 +24,13 @@ def _as_float64_inputs(inputs: Sequence[Any], who: str) -> List[np.ndarray]:
 
 def _evaluate(f: Callable[..., Any], arrays: Sequence[np.ndarray]) -> np.ndarray:
     with no_grad():
-        out = f(*[Tensor._make(a, None) for a in arrays])
+        out = f(*[Tensor._make(a) for a in arrays])
     # A copy: f may return a view of its input (reshape), which the next perturbation would change.
     return np.array(out.data if isinstance(out, Tensor) else out, dtype=np.float64, copy=True)
 
 
 def _analytic(f: Callable[..., Any], arrays: Sequence[np.ndarray], seed: np.ndarray) -> List[np.ndarray]:
-    leaves = [Tensor._make(a.copy(), None).requires_grad_(True) for a in arrays]
+    leaves = [Tensor._make(a.copy()).requires_grad_(True) for a in arrays]
     with enable_grad():
         out = f(*leaves)
     if not isinstance(out, Tensor) or not out.requires_grad:
@@ -134,13 +134,13 @@ def gradgradcheck(
         from .ops import concatenate, reshape
 
         with enable_grad():
-            watched = [x if x.requires_grad else Tensor._make(x.data, None).requires_grad_(True) for x in xs]
+            watched = [x if x.requires_grad else Tensor._make(x.data).requires_grad_(True) for x in xs]
             out = f(*watched)
             if not out.requires_grad:
-                return Tensor._make(np.zeros(sum(x.size for x in xs)), None)
-            grads = walk(out, Tensor._make(v, None), True, True, watched)
+                return Tensor._make(np.zeros(sum(x.size for x in xs)))
+            grads = walk(out, Tensor._make(v), True, True, watched)
             parts = [
-                reshape(g, (-1,)) if g is not None else Tensor._make(np.zeros(x.size), None)
+                reshape(g, (-1,)) if g is not None else Tensor._make(np.zeros(x.size))
                 for g, x in zip(grads, xs)
             ]
             return concatenate(parts)

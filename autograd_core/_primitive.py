@@ -17,7 +17,7 @@ import numpy as np
 
 from ._errors import AnomalyError, OpIndexError
 from ._grad_mode import ANOMALY, GRAD, STATE
-from ._tensor import Tensor
+from ._tensor import SAME_SHAPE0, Tensor
 
 _next_seq = itertools.count(1).__next__
 _new = object.__new__
@@ -32,10 +32,6 @@ MUTATION_CLOCK = [0]
 REGISTRY: Dict[str, Primitive] = {}
 
 # diff tuples, shared so recording allocates none: _DIFF2[x needs grad][y needs grad]
-# Marks a node whose only gradient goes to input 0 and has the output's shape and dtype
-# (an elementwise op on one tensor), so backward can skip the broadcast/dtype fix-up.
-# A distinct object, compared by identity.
-SAME_SHAPE0 = tuple([0])
 _PY_SCALARS = (float, int)
 _DIFF2 = (((), (1,)), ((0,), (0, 1)))
 _FORWARD_ERRORS = (ValueError, TypeError, IndexError)
@@ -122,7 +118,13 @@ class Primitive:
         self.float_output = float_output
         # elementwise=True: the output has the shape and dtype of a tensor input combined
         # with Python scalars, so its gradient needs no un-broadcasting.
+        if elementwise and (joint is not None or not vjps or vjps[0] is None):
+            raise ValueError(
+                f"Primitive {name!r}: elementwise=True needs a VJP rule for argument 0, not joint="
+            )
         self.elementwise = elementwise
+        # The rule the backward hot path calls for elementwise nodes, looked up once here.
+        self.vjp0 = vjps[0] if elementwise else None
         self._rule0 = self._has_rule(0)
         self._rule1 = self._has_rule(1)
         if register:
@@ -164,7 +166,12 @@ class Primitive:
                     t._version = 0
                     t.data = out
                     t.requires_grad = True
-                    t._node = [self, (x, y), None, _DIFF2[gx][gy], _next_seq(), MUTATION_CLOCK[0], None]
+                    t._prim = self
+                    t._args = (x, y)
+                    t._kwargs = None
+                    t._diff = _DIFF2[gx][gy]
+                    t._seq = _next_seq()
+                    t._stamp = MUTATION_CLOCK[0]
                     return t
         elif flags & ANOMALY:
             return self._record((x, y), {}, out)
@@ -194,7 +201,12 @@ class Primitive:
             t._version = 0
             t.data = out
             t.requires_grad = True
-            t._node = [prim, (a, b), None, _DIFF2[ga][gb], _next_seq(), MUTATION_CLOCK[0], None]
+            t._prim = prim
+            t._args = (a, b)
+            t._kwargs = None
+            t._diff = _DIFF2[ga][gb]
+            t._seq = _next_seq()
+            t._stamp = MUTATION_CLOCK[0]
             return t
 
         if reflected:
@@ -231,8 +243,17 @@ class Primitive:
                     t._version = 0
                     t.data = out
                     t.requires_grad = True
-                    diff = SAME_SHAPE0 if elementwise and type(other) in _PY_SCALARS else (0,)
-                    t._node = [prim, (self, other), None, diff, _next_seq(), MUTATION_CLOCK[0], None]
+                    t._prim = prim
+                    if elementwise and type(other) in _PY_SCALARS:
+                        t._args = self
+                        t._const = other
+                        t._diff = SAME_SHAPE0
+                    else:
+                        t._args = (self, other)
+                        t._diff = (0,)
+                    t._kwargs = None
+                    t._seq = _next_seq()
+                    t._stamp = MUTATION_CLOCK[0]
                     return t
                 if flags & ANOMALY:
                     return prim._record((self, other), {}, out)
@@ -243,7 +264,7 @@ class Primitive:
     def as_unary_method(self) -> Callable[[Tensor], Any]:
         """A Tensor method for this unary op (``t.tanh()``): the unary fast path of ``__call__``, inlined for Tensors."""
         prim, forward, rule0, float_output, state = self, self.forward, self._rule0, self.float_output, STATE
-        diff0 = SAME_SHAPE0 if self.elementwise else (0,)
+        elementwise = self.elementwise
 
         def method(self: Tensor) -> Any:
             try:
@@ -257,7 +278,17 @@ class Primitive:
                 t._version = 0
                 t.data = out
                 t.requires_grad = True
-                t._node = [prim, (self,), None, diff0, _next_seq(), MUTATION_CLOCK[0], None]
+                t._prim = prim
+                if elementwise:
+                    t._args = self
+                    t._const = None
+                    t._diff = SAME_SHAPE0
+                else:
+                    t._args = (self,)
+                    t._diff = (0,)
+                t._kwargs = None
+                t._seq = _next_seq()
+                t._stamp = MUTATION_CLOCK[0]
                 return t
             if flags & ANOMALY or (flags and self.requires_grad):  # 0-d output, casts, anomaly
                 return prim._record((self,), {}, out)
@@ -286,15 +317,17 @@ class Primitive:
                         t._version = 0
                         t.data = out
                         t.requires_grad = True
-                        t._node = [
-                            self,
-                            (x,),
-                            None,
-                            SAME_SHAPE0 if self.elementwise else (0,),
-                            _next_seq(),
-                            MUTATION_CLOCK[0],
-                            None,
-                        ]
+                        t._prim = self
+                        if self.elementwise:
+                            t._args = x
+                            t._const = None
+                            t._diff = SAME_SHAPE0
+                        else:
+                            t._args = (x,)
+                            t._diff = (0,)
+                        t._kwargs = None
+                        t._seq = _next_seq()
+                        t._stamp = MUTATION_CLOCK[0]
                         return t
                 if flags & ANOMALY:
                     return self._record((x,), {}, out)
@@ -332,7 +365,14 @@ class Primitive:
             return _leaf(out)
         t = _leaf(out)
         t.requires_grad = True
-        t._node = [self, args, kwargs or None, diff, _next_seq(), MUTATION_CLOCK[0], site]
+        t._prim = self
+        t._args = args
+        t._kwargs = kwargs or None
+        t._diff = diff
+        t._seq = _next_seq()
+        t._stamp = MUTATION_CLOCK[0]
+        if site is not None:
+            t._site = site
         return t
 
     def __repr__(self) -> str:
@@ -343,11 +383,11 @@ def _leaf(out: Any) -> Tensor:
     if type(out) is not _ndarray:
         out = _asarray(out)
     t = _new(Tensor)
-    t.grad = None
-    t._version = 0
     t.data = out
     t.requires_grad = False
-    t._node = None
+    t.grad = None
+    t._version = 0
+    t._prim = None
     return t
 
 

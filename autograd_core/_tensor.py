@@ -13,14 +13,31 @@ import numpy as np
 _FLOAT_KINDS = "fc"
 
 
-# A tape node is a plain list, built once per recorded op on the hottest path:
-# [primitive, args, kwargs, diff, seq, stamp, site]. ``seq`` grows monotonically, so every
-# input's node has a smaller number than its consumer's and replaying nodes in decreasing
-# ``seq`` is a valid backward order. ``args`` (the op's inputs, Tensors or constants) is
-# set to None when backward frees the graph. ``diff`` lists the argument positions that
-# receive a gradient; ``stamp`` is the mutation clock at record time; ``site`` the
-# (file, line) of user code, recorded only under detect_anomaly().
-PRIM, ARGS, KWARGS, DIFF, SEQ, STAMP, SITE = range(7)
+# A recorded op's tape node lives in its output tensor's slots rather than in an object of
+# its own, which saves an allocation and an object for the garbage collector to scan per
+# op. ``_prim`` is the Primitive, or None for a leaf; the other node slots are set only
+# when ``_prim`` is. ``_args`` holds the op's inputs (Tensors or constants) and becomes
+# None when backward frees the graph; ``_kwargs`` its keyword arguments or None; ``_diff``
+# the argument positions that receive a gradient; ``_seq`` grows monotonically, so every
+# input has a smaller number than its consumer and replaying nodes in decreasing ``_seq``
+# is a valid backward order; ``_stamp`` is the mutation clock at record time; ``_site``
+# the (file, line) of user code, set only under detect_anomaly().
+NODE_SLOTS = ("_prim", "_args", "_kwargs", "_diff", "_seq", "_stamp")
+
+# The ``_diff`` of an elementwise op on one tensor (``x.tanh()``, ``x * 0.5``): only input 0
+# gets a gradient, already of its shape and dtype, so backward skips the fix-up. Such nodes,
+# the bulk of most tapes, store their inputs unpacked: ``_args`` is the tensor itself and
+# ``_const`` the Python scalar operand or None, which saves a tuple per op. A distinct
+# object, compared by identity.
+SAME_SHAPE0 = tuple([0])
+
+
+def node_args(t: Tensor) -> Optional[tuple]:
+    """The inputs of the op that produced ``t``, as a tuple (None once the graph is freed)."""
+    args = t._args
+    if t._diff is not SAME_SHAPE0 or args is None:
+        return args
+    return (args,) if t._const is None else (args, t._const)
 
 
 class GradFn:
@@ -31,32 +48,37 @@ class GradFn:
     'mul'
     """
 
-    __slots__ = ("_node",)
+    __slots__ = ("_out", "_prim", "_seq")
 
-    def __init__(self, node: list) -> None:
-        self._node = node
+    def __init__(self, out: Tensor) -> None:
+        self._out = out
+        self._prim = out._prim
+        self._seq = out._seq
 
     @property
     def name(self) -> str:
         """The op's registered name."""
-        return self._node[PRIM].name
+        return self._prim.name
 
     @property
     def seq(self) -> int:
         """The node's sequence number on the tape."""
-        return self._node[SEQ]
+        return self._seq
 
     @property
     def inputs(self) -> tuple:
         """The op's inputs that receive a gradient (empty once the graph is freed)."""
-        args = self._node[ARGS]
-        return () if args is None else tuple(args[i] for i in self._node[DIFF])
+        out = self._out
+        args = node_args(out)
+        if out._seq != self._seq or args is None:  # rebound by an in-place op, or freed
+            return ()
+        return tuple(args[i] for i in out._diff)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, GradFn) and other._node is self._node
+        return isinstance(other, GradFn) and other._seq == self._seq
 
     def __hash__(self) -> int:
-        return id(self._node)
+        return hash(self._seq)
 
     def __repr__(self) -> str:
         return f"<{self.name}Backward seq={self.seq}>"
@@ -88,28 +110,28 @@ class Tensor:
     array([2., 4., 6.])
     """
 
-    __slots__ = ("data", "requires_grad", "grad", "_node", "_version", "__weakref__")
+    __slots__ = ("data", "requires_grad", "grad", "_version", *NODE_SLOTS, "_const", "_site", "__weakref__")
     __array_ufunc__ = None  # make ``ndarray <op> Tensor`` defer to our reflected operators
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
         array = _as_array(data, dtype)
         self.data = array
         self.grad: Optional[Tensor] = None
-        self._node: Optional[list] = None
         self._version = 0
+        self._prim = None
         self.requires_grad = False
         if requires_grad:
             self.requires_grad_(True)
 
     @classmethod
-    def _make(cls, data: np.ndarray, node: Optional[list]) -> Tensor:
-        # Hot path: every recorded op builds its output here, skipping __init__'s checks.
+    def _make(cls, data: np.ndarray) -> Tensor:
+        # A leaf around an array already checked, skipping __init__'s conversions.
         t = object.__new__(cls)
         t.data = data
-        t.requires_grad = node is not None
+        t.requires_grad = False
         t.grad = None
-        t._node = node
         t._version = 0
+        t._prim = None
         return t
 
     # -- basic properties ---------------------------------------------------------------
@@ -136,12 +158,12 @@ class Tensor:
     @property
     def grad_fn(self) -> Optional[GradFn]:
         """The tape node that produced this tensor, or None for a leaf."""
-        return None if self._node is None else GradFn(self._node)
+        return None if self._prim is None else GradFn(self)
 
     @property
     def is_leaf(self) -> bool:
         """True when the tensor was not produced by a recorded op."""
-        return self._node is None
+        return self._prim is None
 
     def __len__(self) -> int:
         return len(self.data)
@@ -158,7 +180,7 @@ class Tensor:
                 f"requires_grad: only floating-point tensors can require grad, got dtype "
                 f"{self.data.dtype} with shape {self.data.shape}"
             )
-        if not requires_grad and self._node is not None:
+        if not requires_grad and self._prim is not None:
             raise ValueError("requires_grad_: cannot turn off grad on a non-leaf tensor; use .detach()")
         self.requires_grad = bool(requires_grad)
         return self
@@ -170,7 +192,7 @@ class Tensor:
         >>> tensor([1.0], requires_grad=True).detach().requires_grad
         False
         """
-        return Tensor._make(self.data, None)
+        return Tensor._make(self.data)
 
     def numpy(self) -> np.ndarray:
         """The underlying ndarray (shared, not copied)."""
@@ -237,8 +259,8 @@ class Tensor:
     def __repr__(self) -> str:
         body = np.array2string(self.data, separator=", ", prefix="tensor(")
         extras = [f"dtype={self.data.dtype}", f"shape={self.data.shape}"]
-        if self._node is not None:
-            extras.append(f"grad_fn={self._node[PRIM].name}")
+        if self._prim is not None:
+            extras.append(f"grad_fn={self._prim.name}")
         elif self.requires_grad:
             extras.append("requires_grad=True")
         return f"tensor({body}, {', '.join(extras)})"

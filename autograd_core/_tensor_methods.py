@@ -15,7 +15,7 @@ import numpy as np
 from . import ops
 from ._grad_mode import STATE
 from ._primitive import mark_modified
-from ._tensor import Tensor
+from ._tensor import NODE_SLOTS, Tensor
 
 
 def _raw(x: Any) -> Any:
@@ -56,14 +56,26 @@ def _record_inplace(self: Tensor, op: Any, *rest: Any) -> None:
     old = _shadow(self)
     mark_modified(self)
     result = op(old, *[old if r is self else r for r in rest])
+    _take_node(self, result)
     self.data = result.data
-    self._node = result._node
     self.requires_grad = result.requires_grad
+
+
+def _take_node(dst: Tensor, src: Tensor) -> None:
+    """Make ``dst`` carry ``src``'s tape node (the node slots live on the tensor)."""
+    dst._prim = src._prim
+    if src._prim is not None:
+        for slot in NODE_SLOTS[1:]:
+            setattr(dst, slot, getattr(src, slot))
+        for slot in ("_const", "_site"):  # set on some nodes only
+            if hasattr(src, slot):
+                setattr(dst, slot, getattr(src, slot))
 
 
 def _shadow(self: Tensor) -> Tensor:
     """A stand-in for the tensor's value before an in-place op (same data, same node)."""
-    old = Tensor._make(self.data, self._node)
+    old = Tensor._make(self.data)
+    _take_node(old, self)
     old.requires_grad = self.requires_grad
     old._version = self._version
     return old
@@ -72,7 +84,7 @@ def _shadow(self: Tensor) -> Tensor:
 def _inplace(op: Any, ufunc: Any, name: str):
     def method(self: Tensor, other: Any) -> Tensor:
         if _needs_tape(self, other):
-            if self._node is None and self.requires_grad:
+            if self._prim is None and self.requires_grad:
                 raise _leaf_error(self, name)
             _record_inplace(self, op, other)
             return self
@@ -94,7 +106,7 @@ def _inplace(op: Any, ufunc: Any, name: str):
 def _setitem(self: Tensor, idx: Any, value: Any) -> None:
     idx = _raw_index(idx)
     if _needs_tape(self, value):
-        if self._node is None and self.requires_grad:
+        if self._prim is None and self.requires_grad:
             raise _leaf_error(self, "setitem")
         _record_inplace(self, ops.setitem, value, idx)
         return

@@ -30,7 +30,7 @@ def _watch(x: Any, who: str) -> Tuple[Tensor, bool]:
             f"{who}: can only differentiate with respect to floating-point inputs, got dtype {data.dtype} "
             f"with shape {data.shape}"
         )
-    return Tensor._make(data, None).requires_grad_(True), False
+    return Tensor._make(data).requires_grad_(True), False
 
 
 def _unwrap(value: Any, nested: bool) -> Any:
@@ -41,7 +41,7 @@ def _unwrap(value: Any, nested: bool) -> Any:
 
 def _output(out: Any) -> Tensor:
     if not isinstance(out, Tensor):
-        out = Tensor._make(np.asarray(out), None)
+        out = Tensor._make(np.asarray(out))
     return out
 
 
@@ -59,7 +59,7 @@ def _grads(out: Tensor, inputs: Sequence[Tensor], seed: Any, nested: bool) -> li
         if g is None:
             g = np.zeros_like(x.data)
             if nested:
-                g = Tensor._make(g, None)
+                g = Tensor._make(g)
         result.append(g)
     return result
 
@@ -148,7 +148,7 @@ def vjp(f: Callable[..., Any], *xs: Any) -> Tuple[Any, Callable[[Any], Any]]:
         if np.shape(seed) != out.shape:
             raise ValueError(f"vjp: v has shape {np.shape(seed)} but f's output has shape {out.shape}")
         if nested and not isinstance(seed, Tensor):
-            seed = Tensor._make(seed, None)
+            seed = Tensor._make(seed)
         grads = [_unwrap(g, nested) for g in _grads(out, watched, seed, nested)]
         return grads[0] if len(grads) == 1 else tuple(grads)
 
@@ -177,13 +177,13 @@ def jacobian(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:
             seed[i] = 1
             seed = seed.reshape(out.shape)
             if nested:
-                seed = Tensor._make(seed, None)
+                seed = Tensor._make(seed)
             rows.append(_grads(out, [x], seed, nested)[0])
         if nested:
             from .ops import reshape, stack
 
             if not rows:
-                return Tensor._make(np.zeros(out.shape + x.shape, dtype=x.dtype), None)
+                return Tensor._make(np.zeros(out.shape + x.shape, dtype=x.dtype))
             return reshape(stack(rows), out.shape + x.shape)
         if not rows:
             return np.zeros(out.shape + x.shape, dtype=x.dtype)
@@ -226,7 +226,7 @@ def jvp(f: Callable[..., Any], xs: Any, vs: Any) -> Tuple[Any, Any]:
         for x, v in zip(watched, vs):
             if np.shape(v) != x.shape:
                 raise ValueError(f"jvp: tangent shape {np.shape(v)} does not match input shape {x.shape}")
-        u = Tensor._make(np.zeros(out.shape, dtype=out.dtype), None).requires_grad_(True)
+        u = Tensor._make(np.zeros(out.shape, dtype=out.dtype)).requires_grad_(True)
         if not out.requires_grad:
             return _unwrap(out, nested), np.zeros(out.shape, dtype=out.dtype)
         pulled = walk(out, u, True, True, watched)

@@ -36,7 +36,7 @@ def _relu_forward(x: Any) -> Any:
 sigmoid = Primitive(
     "sigmoid",
     _sigmoid_forward,
-    lambda g, ans, x: g * (ans * (1 - ans)),
+    lambda g, ans, x: g * (ans * (1.0 - ans)),
     elementwise=True,
     doc="The logistic function 1 / (1 + e**-x), stable for any x.\n\n"
     ">>> import autograd_core as ag\n>>> ag.sigmoid(ag.tensor([0.0])).numpy()\narray([0.5])",

@@ -32,7 +32,7 @@ log = Primitive(
 log1p = Primitive(
     "log1p",
     np.log1p,
-    lambda g, ans, x: g / (1 + x),
+    lambda g, ans, x: g / (1.0 + x),
     elementwise=True,
     doc="log(1 + x), accurate near 0.\n\n>>> import autograd_core as ag\n"
     ">>> ag.log1p(ag.tensor([0.0])).numpy()\narray([0.])",
@@ -40,7 +40,7 @@ log1p = Primitive(
 expm1 = Primitive(
     "expm1",
     np.expm1,
-    lambda g, ans, x: g * (ans + 1),
+    lambda g, ans, x: g * (ans + 1.0),
     elementwise=True,
     doc="e**x - 1, accurate near 0.\n\n>>> import autograd_core as ag\n"
     ">>> ag.expm1(ag.tensor([0.0])).numpy()\narray([0.])",
@@ -48,7 +48,7 @@ expm1 = Primitive(
 sqrt = Primitive(
     "sqrt",
     np.sqrt,
-    lambda g, ans, x: g / (2 * ans),
+    lambda g, ans, x: g / (2.0 * ans),
     elementwise=True,
     doc="Square root; its derivative at 0 is inf, as the true one.\n\n"
     ">>> import autograd_core as ag\n>>> ag.sqrt(ag.tensor([4.0])).numpy()\narray([2.])",
@@ -70,14 +70,14 @@ cos = Primitive(
 tan = Primitive(
     "tan",
     np.tan,
-    lambda g, ans, x: g * (1 + ans * ans),
+    lambda g, ans, x: g * (1.0 + ans * ans),
     elementwise=True,
     doc="Tangent.\n\n>>> import autograd_core as ag\n>>> ag.tan(ag.tensor([0.0])).numpy()\narray([0.])",
 )
 tanh = Primitive(
     "tanh",
     np.tanh,
-    lambda g, ans, x: g * (1 - ans * ans),
+    lambda g, ans, x: g * (1.0 - ans * ans),
     elementwise=True,
     doc="Hyperbolic tangent.\n\n>>> import autograd_core as ag\n"
     ">>> ag.tanh(ag.tensor([0.0])).numpy()\narray([0.])",
