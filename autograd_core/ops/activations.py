@@ -17,11 +17,16 @@ from .elementwise import erf, tanh
 
 
 def _sigmoid_forward(x: Any) -> Any:
-    # exp(-|x|) never overflows; the two algebraic forms agree and each is exact on its side.
-    x = np.asarray(x)
-    e = np.exp(-np.abs(x))
-    r = 1 / (1 + e)
-    return np.where(x >= 0, r, e * r)
+    # 1 / (1 + e**-x) is accurate to a few ulps for every x, tails included; where e**-x
+    # overflows (x < -709 in float64) the result is 1 / inf = 0, the correctly rounded value,
+    # so only numpy's overflow warning is silenced. Four passes over one buffer: temporaries
+    # of large arrays cost more than the arithmetic (each is a fresh mmap).
+    r = np.empty(np.shape(x), dtype=np.result_type(x, 1.0))
+    np.negative(x, out=r)
+    with np.errstate(over="ignore"):
+        np.exp(r, out=r)
+    r += 1.0
+    return np.divide(1.0, r, out=r)
 
 
 def _elu_forward(x: Any, alpha: float = 1.0) -> Any:
