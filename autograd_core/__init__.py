@@ -8,6 +8,7 @@ array([2., 4.])
 """
 
 from . import _tensor_methods  # noqa: F401  (attaches operators to Tensor)
+from ._allocator import top_pad_setting, tune_malloc
 from ._anomaly import detect_anomaly
 from ._errors import AnomalyError, GradcheckError, GradientError, OpIndexError
 from ._function import Function
@@ -20,6 +21,8 @@ from .ops import *  # noqa: F401,F403
 from .ops import __all__ as _ops_all
 
 __version__ = "0.1.0"
+
+tune_malloc(top_pad_setting())  # see _allocator: large temporaries stay mapped between steps
 
 __all__ = [
     "AnomalyError",
