@@ -5,9 +5,10 @@ Two parts:
 
 - **estimators**: the lecture's ``MLPRegressor(activation=..., hidden_layer_sizes=(5,),
   max_iter=10000, alpha=0)`` with ``logistic`` and ``relu``, and ``MLPClassifier`` with the same
-  settings, ours (``nn``) against scikit-learn's: seconds to fit, ``n_iter_``, training accuracy
-  (a regressor's prediction is thresholded at 0.5). Different random initialisations, so the check
-  is that ours reaches scikit-learn's accuracy (within 0.02), not equal weights.
+  settings, ours (``nn``) against scikit-learn's, one fit per ``random_state`` in 0..repeats-1:
+  median seconds to fit, ``n_iter_`` and training accuracy (a regressor's prediction is thresholded
+  at 0.5), and milliseconds per iteration over all fits. Different random initialisations, so the
+  check is that ours reaches scikit-learn's accuracy (within 0.02), not equal weights.
 - **2-5-1 Adam**: a 2-5-1 network (sigmoid hidden layer, one logit, mean BCE-with-logits loss)
   trained 2,000 full-batch Adam epochs (lr 0.01) from the same initial weights in every framework;
   the final loss and weights are compared. scikit-learn's row is its ``MLPClassifier`` configured
@@ -21,6 +22,7 @@ True
 from __future__ import annotations
 
 import statistics
+import time
 import warnings
 from typing import Any, Callable, Dict, List, Tuple
 
@@ -33,7 +35,6 @@ from .harness import (
     compare,
     require,
     require_ours,
-    time_interleaved,
 )
 
 TITLE = "W3 lecture XOR-of-blobs: estimators (s per fit) and a 2-5-1 net, 2,000 full-batch Adam epochs"
@@ -64,7 +65,7 @@ def xor_blobs(n_per_blob: int = N_PER_BLOB, seed: int = 0) -> Data:
 # --- estimators ---------------------------------------------------------------------------------
 
 
-def _estimator(source: str, kind: str, settings: Dict[str, Any], max_iter: int) -> Callable[[], Any]:
+def _estimator(source: str, kind: str, settings: Dict[str, Any], max_iter: int) -> Callable[[int], Any]:
     if source == "ours":
         module = require_ours("nn", kind)
     else:
@@ -72,13 +73,10 @@ def _estimator(source: str, kind: str, settings: Dict[str, Any], max_iter: int) 
     cls = getattr(module, kind)
     params = dict(settings, hidden_layer_sizes=(5,), max_iter=max_iter, alpha=0)
 
-    def make() -> Any:
-        est = cls(**params)
-        if "random_state" in est.get_params():
-            est.set_params(random_state=0)
-        return est
+    def make(seed: int) -> Any:
+        return cls(**params, random_state=seed)
 
-    make()  # fail at build time, not in the timing loop, if the constructor rejects the settings
+    make(0)  # fail at build time, not in the timing loop, if the constructor rejects the settings
     return make
 
 
@@ -94,37 +92,49 @@ def _accuracy(est: Any, X: np.ndarray, y: np.ndarray) -> float:
     return float(np.mean((pred > 0.5) == (y > 0.5)))
 
 
-def _estimator_rows(data: Data, repeats: int, max_iter: int, quick: bool) -> List[Measurement]:
+def _estimator_rows(data: Data, seeds: int, max_iter: int, quick: bool) -> List[Measurement]:
+    """One fit per random_state in ``range(seeds)`` for each library, interleaved.
+
+    Two libraries cannot start from the same random weights, and one seed's iteration count is
+    luck, so each row reports medians over the seeds (time per fit, iterations, accuracy) and the
+    time per iteration over all fits.
+    """
     X, y = data
     rows: List[Measurement] = []
     for kind in ("MLPRegressor", "MLPClassifier"):
         for settings in SETTINGS:
             case = f"{kind}({settings['activation']})"
             found: Dict[str, Measurement] = {}
-            fits: Dict[str, Callable[[], Any]] = {}
+            makers: Dict[str, Callable[[int], Any]] = {}
             for source in ("ours", "sklearn"):
-                row = found[source] = Measurement("W3", case, source, "s/fit")
+                found[source] = Measurement("W3", case, source, "s/fit")
                 try:
-                    make = _estimator(source, kind, settings, max_iter)
+                    makers[source] = _estimator(source, kind, settings, max_iter)
                 except Exception as exc:  # reported as the row's status
-                    row.status = str(exc) if isinstance(exc, UnavailableError) else f"failed: {exc!r}"[:140]
-                    continue
-                fits[source] = lambda make=make: _quiet_fit(make(), X, y)
-            fitted: Dict[str, Any] = {}
-            for source, fit in list(fits.items()):
-                try:
-                    fitted[source] = fit()
-                except Exception as exc:  # a failing fit is a result, not a crash
-                    found[source].status = f"failed: {type(exc).__name__}: {exc}"[:140]
-                    del fits[source]
-            for source, est in fitted.items():
-                found[source].extra["n_iter_"] = int(getattr(est, "n_iter_", -1))
-                found[source].extra["accuracy"] = _accuracy(est, X, y)
-            if fits:
-                for source, secs in time_interleaved(fits, repeats, min_sample=0.0).items():
-                    found[source].samples = secs
-                    found[source].value = statistics.median(secs)
-            if not quick and "ours" in fitted and "sklearn" in fitted:
+                    status = str(exc) if isinstance(exc, UnavailableError) else f"failed: {exc!r}"[:140]
+                    found[source].status = status
+            fits: Dict[str, List[Tuple[float, int, float]]] = {source: [] for source in makers}
+            for seed in range(seeds):
+                for source in list(makers):
+                    est = makers[source](seed)
+                    try:
+                        start = time.perf_counter()
+                        _quiet_fit(est, X, y)
+                        secs = time.perf_counter() - start
+                    except Exception as exc:  # a failing fit is a result, not a crash
+                        found[source].status = f"failed: {type(exc).__name__}: {exc}"[:140]
+                        del makers[source], fits[source]
+                        continue
+                    fits[source].append((secs, int(getattr(est, "n_iter_", -1)), _accuracy(est, X, y)))
+            for source, results in fits.items():
+                secs, iters, accuracies = zip(*results)
+                row = found[source]
+                row.samples = list(secs)
+                row.value = statistics.median(secs)
+                row.extra["n_iter_"] = int(statistics.median(iters))
+                row.extra["ms/iter"] = 1e3 * sum(secs) / max(sum(iters), 1)
+                row.extra["accuracy"] = statistics.median(accuracies)
+            if not quick and "ours" in fits and "sklearn" in fits:
                 gap = found["sklearn"].extra["accuracy"] - found["ours"].extra["accuracy"]
                 found["ours"].agrees = gap <= ACCURACY_SLACK
                 found["sklearn"].agrees = True
@@ -369,6 +379,6 @@ def run(size: int | None = None, repeats: int | None = None, quick: bool = False
     estimators' accuracies are not compared.
     """
     data = xor_blobs(size or (100 if quick else N_PER_BLOB))
-    repeats = repeats or (1 if quick else 5)
+    repeats = repeats or (1 if quick else 5)  # the estimators: one fit per seed, this many seeds
     rows = _estimator_rows(data, repeats, max_iter=50 if quick else 10000, quick=quick)
     return rows + _adam_rows(data, epochs=50 if quick else EPOCHS, repeats=repeats)

@@ -104,7 +104,7 @@ def _pow_dx(g: Any, ans: Any, x: Any, p: Any) -> Any:
     # d/dx x**p = p * x**(p-1). At p == 0 the derivative is 0 everywhere, but at x == 0
     # 0 * 0**-1 would be NaN, so exactly those entries take exponent 1 and factor 0.
     # Elsewhere p itself stays in the formula, so d²/dx dp = x**(p-1) (1 + p log x) holds.
-    if isinstance(p, (int, float)):
+    if isinstance(p, (int, float)) or (type(p) is np.ndarray and p.ndim == 0):  # a constant exponent
         return g * 0 if p == 0 else g * (p * x ** (p - 1))
     singular = (p == 0) & (x == 0)
     p_safe = where(singular, 1, p)
