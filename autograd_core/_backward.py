@@ -202,6 +202,14 @@ def walk(
                 a = args[0]
                 call_args = (a.data if isinstance(a, Tensor) else a,)
                 ans = t.data
+            elif len(args) == 3:
+                a, b, c = args
+                call_args = (
+                    a.data if isinstance(a, Tensor) else a,
+                    b.data if isinstance(b, Tensor) else b,
+                    c.data if isinstance(c, Tensor) else c,
+                )
+                ans = t.data
             else:
                 call_args = tuple(a.data if isinstance(a, Tensor) else a for a in args)
                 ans = t.data

@@ -162,6 +162,8 @@ class Primitive:
         self.elementwise = elementwise
         # The rule the backward hot path calls for elementwise nodes, looked up once here.
         self.vjp0 = vjps[0] if elementwise else None
+        # Which arguments have a rule, by position; None when ``joint`` covers them all.
+        self._rules = None if joint is not None else tuple(v is not None for v in vjps)
         self._rule0 = self._has_rule(0)
         self._rule1 = self._has_rule(1)
         if register:
@@ -385,8 +387,17 @@ class Primitive:
                 break
         else:
             return self.forward(*args, **kwargs)
+        if len(args) == 3:  # linear(x, w, b), where(c, x, y), clip(x, lo, hi): no comprehension frame
+            a, b, c = args
+            raw: Any = (
+                a.data if isinstance(a, Tensor) else a,
+                b.data if isinstance(b, Tensor) else b,
+                c.data if isinstance(c, Tensor) else c,
+            )
+        else:
+            raw = [a.data if isinstance(a, Tensor) else a for a in args]
         try:
-            out = self.forward(*[a.data if isinstance(a, Tensor) else a for a in args], **kwargs)
+            out = self.forward(*raw, **kwargs)
         except _FORWARD_ERRORS as err:
             raise _forward_error(self, err, args) from None
         return self._record(args, kwargs, out)
@@ -403,9 +414,16 @@ class Primitive:
         diff: tuple = ()
         if flags & GRAD and (self.float_output or out.dtype.kind in "fc"):
             found = []
-            for i, a in enumerate(args):
-                if isinstance(a, Tensor) and a.requires_grad and self._has_rule(i):
+            rules = self._rules
+            i = 0
+            for a in args:
+                if (
+                    isinstance(a, Tensor)
+                    and a.requires_grad
+                    and (rules is None or (i < len(rules) and rules[i]))
+                ):
                     found.append(i)
+                i += 1
             diff = tuple(found)
         if not diff:
             return _leaf(out)
