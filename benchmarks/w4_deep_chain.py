@@ -41,6 +41,9 @@ TITLE = "W4 deep chain: N × y = y*1.0001 on one float64 element, µs per op (fw
 SIZES = (1_000, 10_000, 100_000, 1_000_000)
 FACTOR = 1.0001
 TRACE_LIMIT = 100_000  # tracemalloc slows allocation-heavy code a lot; its bytes/op are stable by here
+BUDGET_S = (
+    120.0  # a size whose run is projected, from the previous size's µs per op, to take longer is skipped
+)
 
 Backward = Callable[[], np.ndarray]
 Forward = Callable[[], Backward]
@@ -232,16 +235,24 @@ def measure(impl: str, n: int, repeats: int) -> Dict[str, Any]:
 def run(size: int | None = None, repeats: int | None = None, quick: bool = False) -> List[Measurement]:
     """Run every implementation for each chain length N (10³ … 10⁶), each in a fresh subprocess.
 
-    ``repeats`` timed runs per subprocess (default 3; a single run from N = 10⁶ on).
+    ``repeats`` timed runs per subprocess (default 3; a single run from N = 10⁶ on). A peer whose
+    previous size projects this one past ``BUDGET_S`` seconds is reported as skipped (eager jax
+    at ~150 µs per op would spend minutes and gigabytes on N = 10⁶).
     """
     sizes = (size,) if size else ((100,) if quick else SIZES)
     repeats = repeats or (1 if quick else 3)
     rows: List[Measurement] = []
+    per_op: Dict[str, float] = {}  # seconds per op at the previous size, for the projection
     for n in sizes:
         case = f"N={n:,}"
         reference = None
         for impl in IMPL_ORDER:
             if impl not in IMPLS:
+                continue
+            projected = per_op.get(impl, 0.0) * n
+            if projected > BUDGET_S:
+                status = f"skipped: projected {projected:,.0f} s at {per_op[impl] * 1e6:,.0f} µs/op"
+                rows.append(Measurement("W4", case, impl, "µs/op", status=status))
                 continue
             timeout = 120 + n * 4e-4
             found = run_json_subprocess(
@@ -250,6 +261,7 @@ def run(size: int | None = None, repeats: int | None = None, quick: bool = False
             )
             row = Measurement("W4", case, impl, "µs/op", status=found["status"])
             if found["status"] == "ok":
+                per_op[impl] = found["total_s"] / n
                 row.value = found["total_s"] / n * 1e6
                 row.extra["fwd µs/op"] = found["forward_s"] / n * 1e6
                 row.extra["bwd µs/op"] = found["backward_s"] / n * 1e6

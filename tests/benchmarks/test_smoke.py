@@ -94,3 +94,27 @@ def test_cli_rejects_bad_flags(capsys):
     with pytest.raises(SystemExit):
         main(["--size", "0"])
     assert "--size must be a positive integer" in capsys.readouterr().err
+
+
+def test_w4_skips_a_size_projected_past_the_budget(monkeypatch):
+    from benchmarks import w4_deep_chain as w4
+
+    def fake_subprocess(argv, timeout):
+        impl, n = argv[argv.index("--impl") + 1], int(argv[argv.index("--n") + 1])
+        per_op = {"numpy": 1e-6, "ours": 2e-6}.get(impl, 1e-3)  # the rest: 1 ms per op
+        return {
+            "status": "ok",
+            "total_s": per_op * n,
+            "forward_s": per_op * n / 2,
+            "backward_s": per_op * n / 2,
+            "peak_rss_bytes": None,
+            "peak_traced_bytes": None,
+            "grad": [1.0],
+        }
+
+    monkeypatch.setattr(w4, "run_json_subprocess", fake_subprocess)
+    monkeypatch.setattr(w4, "SIZES", (1_000, 1_000_000))
+    rows = {(r.case, r.impl): r for r in w4.run()}
+    assert rows[("N=1,000,000", "ours")].status == "ok"
+    slow = rows[("N=1,000,000", "torch")]
+    assert slow.status == "skipped: projected 1,000 s at 1,000 µs/op" and slow.value is None
