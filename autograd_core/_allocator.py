@@ -1,13 +1,15 @@
-"""Let the C heap keep its freed top, so training loops do not page-fault on every step.
+"""Let the C heap keep freed memory, so training loops do not page-fault on every step.
 
-A training step allocates and frees the same large temporaries each time. With glibc's
-defaults, once more than 128 KiB is free at the top of the heap it goes back to the
-operating system, and the next step faults it back in page by page: on the lecture's
-problem (4,000 × 5 float64 activations) that doubled the time of a backward pass, depending
-only on where earlier arrays happened to lie. A 16 MiB top pad keeps that memory mapped, at
-a cost of at most 16 MiB of resident memory. It is applied once, at import, on glibc only;
-set ``AUTOGRAD_CORE_MALLOC_TOP_PAD`` to a number of bytes to choose the pad, or to 0 to
-leave the allocator alone.
+A training step allocates and frees the same large temporaries each time. glibc's malloc
+serves blocks of 128 KiB and more with a fresh mmap, and hands memory freed at the top of
+the heap back to the operating system; either way the next step faults it back in page by
+page. It adapts its threshold after a while, but only while nobody tunes it, and on the
+lecture's problem (4,000 × 5 float64 activations) the faults doubled the time of a backward
+pass, depending only on where earlier arrays happened to lie. So, once at import and on glibc
+only, blocks below 32 MiB (the ceiling of glibc's own adaptation) come from the heap, and a
+16 MiB top pad stays mapped: at most 16 MiB more resident memory. Set
+``AUTOGRAD_CORE_MALLOC_TOP_PAD`` to a number of bytes to choose the pad, or to 0 to leave the
+allocator alone.
 """
 
 from __future__ import annotations
@@ -19,7 +21,10 @@ import warnings
 
 ENV_VAR = "AUTOGRAD_CORE_MALLOC_TOP_PAD"
 DEFAULT_TOP_PAD = 16 << 20
-_M_TOP_PAD = -2  # glibc's mallopt parameter number, from <malloc.h>
+MMAP_THRESHOLD = 32 << 20
+# glibc's mallopt parameter numbers, from <malloc.h>
+_M_TOP_PAD = -2
+_M_MMAP_THRESHOLD = -3
 
 
 def top_pad_setting() -> int:
@@ -47,7 +52,9 @@ def top_pad_setting() -> int:
 
 
 def tune_malloc(pad: int) -> bool:
-    """Set glibc's malloc top pad to ``pad`` bytes; True if it was applied.
+    """Set glibc's malloc top pad to ``pad`` bytes and its mmap threshold to ``MMAP_THRESHOLD``.
+
+    Both go together: setting either turns off glibc's own threshold adaptation. True if applied.
 
     Does nothing (and returns False) for ``pad == 0`` or when the C library is not glibc.
 
@@ -63,4 +70,4 @@ def tune_malloc(pad: int) -> bool:
     except (OSError, AttributeError):
         return False
     mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
-    return bool(mallopt(_M_TOP_PAD, min(pad, 2**31 - 1)))
+    return bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(mallopt(_M_TOP_PAD, min(pad, 2**31 - 1)))
