@@ -235,7 +235,8 @@ def measure(impl: str, n: int, repeats: int) -> Dict[str, Any]:
 def run(size: int | None = None, repeats: int | None = None, quick: bool = False) -> List[Measurement]:
     """Run every implementation for each chain length N (10³ … 10⁶), each in a fresh subprocess.
 
-    ``repeats`` timed runs per subprocess (default 3; a single run from N = 10⁶ on). A peer whose
+    ``repeats`` timed runs per subprocess (default 3; up to 50 for short chains, so that each size
+    times about 10⁵ ops; a single run from N = 10⁶ on). A peer whose
     previous size projects this one past ``BUDGET_S`` seconds is reported as skipped (eager jax
     at ~150 µs per op would spend minutes and gigabytes on N = 10⁶).
     """
@@ -255,9 +256,10 @@ def run(size: int | None = None, repeats: int | None = None, quick: bool = False
                 rows.append(Measurement("W4", case, impl, "µs/op", status=status))
                 continue
             timeout = 120 + n * 4e-4
+            # short chains take a millisecond: more runs, so their median is not one noisy sample
+            runs = 1 if n >= 10**6 else max(repeats, min(50, 100_000 // n))
             found = run_json_subprocess(
-                [__name__, "--impl", impl, "--n", str(n), "--repeats", str(1 if n >= 10**6 else repeats)],
-                timeout=timeout,
+                [__name__, "--impl", impl, "--n", str(n), "--repeats", str(runs)], timeout=timeout
             )
             row = Measurement("W4", case, impl, "µs/op", status=found["status"])
             if found["status"] == "ok":
