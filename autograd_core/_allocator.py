@@ -7,7 +7,7 @@ page. It adapts its threshold after a while, but only while nobody tunes it, and
 lecture's problem (4,000 × 5 float64 activations) the faults doubled the time of a backward
 pass, depending only on where earlier arrays happened to lie. So, once at import and on glibc
 only, blocks below 32 MiB (the ceiling of glibc's own adaptation) come from the heap, and a
-16 MiB top pad stays mapped: at most 16 MiB more resident memory. Set
+16 MiB top pad stays mapped: the pad holds at most 16 MiB more resident memory. Set
 ``AUTOGRAD_CORE_MALLOC_TOP_PAD`` to a number of bytes to choose the pad, or to 0 to leave the
 allocator alone.
 """
