@@ -166,6 +166,7 @@ class Primitive:
         self._rules = None if joint is not None else tuple(v is not None for v in vjps)
         self._rule0 = self._has_rule(0)
         self._rule1 = self._has_rule(1)
+        self._apply_unary = self.as_unary_method()
         if register:
             if name in REGISTRY:
                 raise ValueError(f"Primitive: an op named {name!r} is already registered")
@@ -200,18 +201,7 @@ class Primitive:
                 if type(out) is not _ndarray:
                     out = _asarray(out)
                 if self.float_output or out.dtype.kind in "fc":
-                    t = _new(Tensor)
-                    t.grad = None
-                    t._version = 0
-                    t.data = out
-                    t.requires_grad = True
-                    t._prim = self
-                    t._args = (x, y)
-                    t._kwargs = None
-                    t._diff = _DIFF2[gx][gy]
-                    t._seq = _next_seq()
-                    t._stamp = MUTATION_CLOCK[0]
-                    return t
+                    return _binary_node(self, out, x, y, _DIFF2[gx][gy])
         elif flags & ANOMALY:
             return self._record((x, y), {}, out)
         return _leaf(out)
@@ -235,18 +225,7 @@ class Primitive:
                 out = _asarray(out)
             if not (float_output or out.dtype.kind in "fc"):
                 return _leaf(out)
-            t = _new(Tensor)
-            t.grad = None
-            t._version = 0
-            t.data = out
-            t.requires_grad = True
-            t._prim = prim
-            t._args = (a, b)
-            t._kwargs = None
-            t._diff = _DIFF2[ga][gb]
-            t._seq = _next_seq()
-            t._stamp = MUTATION_CLOCK[0]
-            return t
+            return _binary_node(prim, out, a, b, _DIFF2[ga][gb])
 
         if reflected:
 
@@ -284,21 +263,18 @@ class Primitive:
                     raise _forward_error(prim, err, (self, raw)) from None
                 flags = state.flags
                 if flags == GRAD and self.requires_grad and rule0:
-                    if type(out) is not _ndarray or not float_output:
+                    if type(out) is not _ndarray or not float_output or not (elementwise and scalar):
                         return record(out, self, other, True, False)
+                    # x * 0.5, x + 1.0, ...: the innermost loop of user code, so inlined
                     t = _new(Tensor)
                     t.grad = None
                     t._version = 0
                     t.data = out
                     t.requires_grad = True
                     t._prim = prim
-                    if elementwise and scalar:
-                        t._args = self
-                        t._const = other
-                        t._diff = SAME_SHAPE0
-                    else:
-                        t._args = (self, other)
-                        t._diff = (0,)
+                    t._args = self  # unpacked: see SAME_SHAPE0
+                    t._const = other
+                    t._diff = SAME_SHAPE0
                     t._kwargs = None
                     t._seq = _next_seq()
                     t._stamp = MUTATION_CLOCK[0]
@@ -347,39 +323,11 @@ class Primitive:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if not kwargs:
             n = len(args)
-            if n == 1:  # the unary fast path, inlined: ag.exp(x), ag.tanh(x), ...
+            if n == 1:  # ag.exp(x), ag.tanh(x), ...: the Tensor method's fast path
                 x = args[0]
                 if not isinstance(x, Tensor):
                     return self.forward(x)
-                try:
-                    out = self.forward(x.data)
-                except _FORWARD_ERRORS as err:
-                    raise _forward_error(self, err, (x,)) from None
-                flags = STATE.flags
-                if flags == GRAD and x.requires_grad and self._rule0:
-                    if type(out) is not _ndarray:
-                        out = _asarray(out)
-                    if self.float_output or out.dtype.kind in "fc":
-                        t = _new(Tensor)
-                        t.grad = None
-                        t._version = 0
-                        t.data = out
-                        t.requires_grad = True
-                        t._prim = self
-                        if self.elementwise:
-                            t._args = x
-                            t._const = None
-                            t._diff = SAME_SHAPE0
-                        else:
-                            t._args = (x,)
-                            t._diff = (0,)
-                        t._kwargs = None
-                        t._seq = _next_seq()
-                        t._stamp = MUTATION_CLOCK[0]
-                        return t
-                if flags & ANOMALY:
-                    return self._record((x,), {}, out)
-                return _leaf(out)
+                return self._apply_unary(x)
             if n == 2:
                 return self.call2(args[0], args[1])
         for a in args:  # a loop, not any(<genexpr>): no generator frame per call
@@ -441,6 +389,22 @@ class Primitive:
 
     def __repr__(self) -> str:
         return f"<primitive {self.name}>"
+
+
+def _binary_node(prim: Primitive, out: np.ndarray, a: Any, b: Any, diff: tuple) -> Tensor:
+    """The output tensor of a recorded two-argument op, its node in its slots."""
+    t = _new(Tensor)
+    t.grad = None
+    t._version = 0
+    t.data = out
+    t.requires_grad = True
+    t._prim = prim
+    t._args = (a, b)
+    t._kwargs = None
+    t._diff = diff
+    t._seq = _next_seq()
+    t._stamp = MUTATION_CLOCK[0]
+    return t
 
 
 def _leaf(out: Any) -> Tensor:
