@@ -182,10 +182,15 @@ class Optimizer:
                         f"{grad.shape} dtype {grad.dtype}, but the parameter has shape {p.shape} dtype {p.dtype}"
                     )
                 todo.append((p, grad, group))
-        for p, grad, group in todo:
-            self._update(p, grad, self.state.setdefault(p, {}), group)
+        self._apply(todo)
+        for p, _, _ in todo:
             mark_modified(p)  # a graph that saved the old value must refuse to backward
         return loss
+
+    def _apply(self, todo: List[Tuple[Tensor, np.ndarray, Dict[str, Any]]]) -> None:
+        """Run ``_update`` for each checked ``(param, grad, group)``; subclasses may batch them."""
+        for p, grad, group in todo:
+            self._update(p, grad, self.state.setdefault(p, {}), group)
 
     def state_dict(self) -> Dict[str, Any]:
         """A copy of the state: ``{"state": {index: {...}}, "param_groups": [{..., "params": [index]}]}``.

@@ -92,7 +92,7 @@ def test_updates_in_place_with_stable_buffers_and_float32_kept(name, kwargs):
     buffers = {
         (i, k): v for i, p in enumerate(params) for k, v in opt.state[p].items() if isinstance(v, np.ndarray)
     }
-    scratch = {id(a) for p in params for a in opt._scratch[p]}
+    scratch = _scratch_ids(opt, params)
     for _ in range(3):
         _set_grads(params, rng)
         opt.step()
@@ -100,7 +100,69 @@ def test_updates_in_place_with_stable_buffers_and_float32_kept(name, kwargs):
         assert p.data is d and p.data.dtype == np.float32
     for (i, k), v in buffers.items():
         assert opt.state[params[i]][k] is v and v.dtype == np.float32
-    assert {id(a) for p in params for a in opt._scratch[p]} == scratch
+    assert _scratch_ids(opt, params) == scratch
+
+
+def _scratch_ids(opt, params):
+    """Every work array the optimizer holds: per parameter, and Adam's flat buffers of small groups."""
+    ids = {id(a) for p in params for a in opt._scratch.get(p, [])}
+    return ids | {
+        id(b) for flat in getattr(opt, "_flats", {}).values() for b in (flat.m, flat.v, flat.g, flat.work)
+    }
+
+
+def _adam_run(groups, steps, skip=None):
+    """Train ``groups`` (lists of fresh copies of the same parameters) with Adam; grads from seed 5."""
+    params = [p for g in groups for p in g]
+    opt = optim.Adam([{"params": g} for g in groups], lr=0.01)
+    rng = np.random.default_rng(5)
+    for step in range(steps):
+        for i, p in enumerate(params):
+            g = rng.normal(size=p.shape)
+            p.grad = None if (skip and skip(step, i)) else Tensor(g)
+        opt.step()
+    return [p.data for p in params], opt
+
+
+def test_adam_small_group_fused_matches_per_parameter_updates_bit_for_bit():
+    fused, opt = _adam_run([_params(0)], 12)
+    assert opt._flats, "three small parameters in one group take the fused path"
+    alone, opt_alone = _adam_run([[p] for p in _params(0)], 12)  # one parameter per group: never fused
+    assert not opt_alone._flats
+    for a, b in zip(fused, alone):
+        assert a.tobytes() == b.tobytes()
+
+
+def test_adam_fused_falls_back_when_a_parameter_skips_a_step():
+    def skip(step, i):
+        return step == 3 and i == 1
+
+    fused, _ = _adam_run([_params(0)], 8, skip)
+    alone, _ = _adam_run([[p] for p in _params(0)], 8, skip)
+    for a, b in zip(fused, alone):
+        assert a.tobytes() == b.tobytes()
+
+
+def test_adam_fused_state_survives_load_state_dict():
+    params = _params(0)
+    opt = optim.Adam(params, lr=0.01)
+    rng = np.random.default_rng(1)
+    for _ in range(3):
+        _set_grads(params, rng)
+        opt.step()
+    saved = opt.state_dict()
+    twin = [Tensor(p.data.copy(), requires_grad=True) for p in params]
+    opt2 = optim.Adam(twin, lr=0.01)
+    opt2.load_state_dict(saved)
+    for _ in range(3):
+        grads = [rng.normal(size=p.shape) for p in params]
+        for a, b, g in zip(params, twin, grads):
+            a.grad, b.grad = Tensor(g), Tensor(g.copy())
+        opt.step()
+        opt2.step()
+    for a, b in zip(params, twin):
+        assert a.data.tobytes() == b.data.tobytes()
+    assert opt.state_dict()["state"][0]["step"] == opt2.state_dict()["state"][0]["step"] == 6
 
 
 def test_step_does_not_touch_the_gradient_or_skip_rules():
