@@ -143,28 +143,6 @@ def test_adam_fused_falls_back_when_a_parameter_skips_a_step():
         assert a.tobytes() == b.tobytes()
 
 
-def test_adam_fused_state_survives_load_state_dict():
-    params = _params(0)
-    opt = optim.Adam(params, lr=0.01)
-    rng = np.random.default_rng(1)
-    for _ in range(3):
-        _set_grads(params, rng)
-        opt.step()
-    saved = opt.state_dict()
-    twin = [Tensor(p.data.copy(), requires_grad=True) for p in params]
-    opt2 = optim.Adam(twin, lr=0.01)
-    opt2.load_state_dict(saved)
-    for _ in range(3):
-        grads = [rng.normal(size=p.shape) for p in params]
-        for a, b, g in zip(params, twin, grads):
-            a.grad, b.grad = Tensor(g), Tensor(g.copy())
-        opt.step()
-        opt2.step()
-    for a, b in zip(params, twin):
-        assert a.data.tobytes() == b.data.tobytes()
-    assert opt.state_dict()["state"][0]["step"] == opt2.state_dict()["state"][0]["step"] == 6
-
-
 def test_step_does_not_touch_the_gradient_or_skip_rules():
     a, b = _params(0)[:2]
     g = np.ones(a.shape)
