@@ -178,9 +178,8 @@ class Primitive:
         return self.joint is not None or any(v is not None for v in self.vjps)
 
     def _has_rule(self, i: int) -> bool:
-        if self.joint is not None:
-            return True
-        return i < len(self.vjps) and self.vjps[i] is not None
+        rules = self._rules
+        return rules is None or (i < len(rules) and rules[i])
 
     # The tensor operators call this fixed-arity entry point directly (no *args tuple).
     def call2(self, x: Any, y: Any) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import groupby
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -160,13 +161,10 @@ class Adam(Optimizer):
     def _apply(self, todo: List[Tuple[Tensor, np.ndarray, Dict[str, Any]]]) -> None:
         # Small parameters cost a dozen numpy calls each, whatever their size: a group of them
         # is updated as one flat vector instead, with the same operations in the same order.
-        by_group: Dict[int, List[Tuple[Tensor, np.ndarray]]] = {}
-        groups: Dict[int, Dict[str, Any]] = {}
-        for p, grad, group in todo:
-            by_group.setdefault(id(group), []).append((p, grad))
-            groups[id(group)] = group
-        for key, items in by_group.items():
-            group = groups[key]
+        for _, run in groupby(todo, key=lambda item: id(item[2])):  # ``step`` lists groups in order
+            triples = list(run)
+            group = triples[0][2]
+            items = [(p, grad) for p, grad, _ in triples]
             flat = self._flat_for(items, group)
             if flat is None:
                 for p, grad in items:
