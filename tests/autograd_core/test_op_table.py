@@ -13,18 +13,17 @@ grad. ``test_table_covers_every_registered_op`` makes a new op without a row fai
 
 from __future__ import annotations
 
+import importlib
 import json
+import pkgutil
 import subprocess
 import sys
-import importlib
-import pkgutil
 from typing import Any, Callable
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from hypothesis.extra import numpy as hnp
 
 import autograd_core as ag
 from autograd_core import Tensor, gradcheck, gradgradcheck
