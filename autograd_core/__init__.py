@@ -10,6 +10,7 @@ array([2., 4.])
 from . import _tensor_methods  # noqa: F401  (attaches operators to Tensor)
 from ._allocator import top_pad_setting, tune_malloc
 from ._anomaly import detect_anomaly
+from ._compile import CompileWarning, compile
 from ._errors import AnomalyError, GradcheckError, GradientError, OpIndexError
 from ._function import Function
 from ._grad_mode import enable_grad, is_grad_enabled, no_grad
@@ -26,6 +27,7 @@ tune_malloc(top_pad_setting())  # see _allocator: large temporaries stay mapped 
 
 __all__ = [
     "AnomalyError",
+    "CompileWarning",
     "Function",
     "GradcheckError",
     "GradientError",
@@ -33,6 +35,7 @@ __all__ = [
     "Primitive",
     "REGISTRY",
     "Tensor",
+    "compile",
     "detect_anomaly",
     "enable_grad",
     "grad",

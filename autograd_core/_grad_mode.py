@@ -10,12 +10,15 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 GRAD = 1  # bit of ``_GradState.flags``: operations are recorded
 ANOMALY = 2  # bit of ``_GradState.flags``: detect_anomaly() is active
+TRACE = 4  # bit of ``_GradState.flags``: ``compile`` is tracing (see _compile)
+SLOW = ANOMALY | TRACE  # flags that send every op down the general recording path
 
 
 class _GradState(threading.local):
     # One int read per op on the hot path. The class attribute is the per-thread
     # default: every new thread records, without anomaly checks.
     flags = GRAD
+    trace: Any = None  # the active compile trace (see _compile.Trace), or None
 
     @property
     def enabled(self) -> bool:

@@ -16,7 +16,7 @@ from typing import Any, Callable, Dict, Optional
 import numpy as np
 
 from ._errors import AnomalyError, OpIndexError
-from ._grad_mode import ANOMALY, GRAD, STATE
+from ._grad_mode import ANOMALY, GRAD, SLOW, STATE, TRACE
 from ._tensor import SAME_SHAPE0, Tensor
 
 _next_seq = itertools.count(1).__next__
@@ -201,7 +201,7 @@ class Primitive:
                     out = _asarray(out)
                 if self.float_output or out.dtype.kind in "fc":
                     return _binary_node(self, out, x, y, _DIFF2[gx][gy])
-        elif flags & ANOMALY:
+        elif flags & SLOW:
             return self._record((x, y), {}, out)
         return _leaf(out)
 
@@ -242,7 +242,7 @@ class Primitive:
                 flags = state.flags
                 if flags == GRAD and self.requires_grad and rule0:
                     return record(out, other, self, False, True)
-                if flags & ANOMALY:
+                if flags & SLOW:
                     return prim._record((other, self), {}, out)
                 return _leaf(out)
 
@@ -278,7 +278,7 @@ class Primitive:
                     t._seq = _next_seq()
                     t._stamp = MUTATION_CLOCK[0]
                     return t
-                if flags & ANOMALY:
+                if flags & SLOW:
                     return prim._record((self, other), {}, out)
                 return _leaf(out)
 
@@ -313,7 +313,7 @@ class Primitive:
                 t._seq = _next_seq()
                 t._stamp = MUTATION_CLOCK[0]
                 return t
-            if flags & ANOMALY or (flags and self.requires_grad):  # 0-d output, casts, anomaly
+            if flags & SLOW or (flags and self.requires_grad):  # 0-d output, casts, anomaly, tracing
                 return prim._record((self,), {}, out)
             return _leaf(out)
 
@@ -373,7 +373,17 @@ class Primitive:
                 i += 1
             diff = tuple(found)
         if not diff:
-            return _leaf(out)
+            t = _leaf(out)
+            if flags & TRACE and STATE.trace.touches(args):
+                # compile records non-differentiable steps too (comparisons, argmax, casts):
+                # their outputs depend on the inputs, so the replayed program must recompute them.
+                t._prim = self
+                t._args = args
+                t._kwargs = kwargs or None
+                t._diff = ()
+                t._seq = _next_seq()
+                t._stamp = MUTATION_CLOCK[0]
+            return t
         t = _leaf(out)
         t.requires_grad = True
         t._prim = self

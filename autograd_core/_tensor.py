@@ -10,6 +10,8 @@ from typing import Any, Optional
 
 import numpy as np
 
+from ._grad_mode import STATE, TRACE
+
 _FLOAT_KINDS = "fc"
 
 
@@ -209,10 +211,14 @@ class Tensor:
             raise ValueError(
                 f"item: only one-element tensors convert to a Python number, got shape {self.shape}"
             )
+        if STATE.flags & TRACE:
+            STATE.trace.guard(self)
         return self.data.item()
 
     def tolist(self) -> Any:
         """The value as nested Python lists."""
+        if STATE.flags & TRACE:
+            STATE.trace.guard(self)
         return self.data.tolist()
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
@@ -232,6 +238,8 @@ class Tensor:
                 f"bool: the truth value of a tensor with shape {self.shape} is ambiguous; "
                 "use .any() or .all()"
             )
+        if STATE.flags & TRACE:
+            STATE.trace.guard(self)
         return bool(self.data)
 
     def backward(

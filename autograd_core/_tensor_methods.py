@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from . import ops
-from ._grad_mode import STATE
+from ._grad_mode import STATE, TRACE
 from ._primitive import mark_modified
 from ._tensor import NODE_SLOTS, Tensor
 
@@ -115,6 +115,10 @@ def _setitem(self: Tensor, idx: Any, value: Any) -> None:
 
 
 def _getitem(self: Tensor, idx: Any) -> Tensor:
+    if STATE.flags & TRACE:  # an index computed from the inputs is a decision compile must re-check
+        for i in idx if isinstance(idx, tuple) else (idx,):
+            if isinstance(i, Tensor):
+                STATE.trace.guard(i)
     return ops.getitem(self, _raw_index(idx))
 
 
