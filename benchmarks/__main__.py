@@ -1,4 +1,4 @@
-"""Command line: ``python -m benchmarks [--workload W1..W5|all] [--size N] [--repeats R] [--quick]``.
+"""Command line: ``python -m benchmarks [--workload W1..W6|all] [--size N] [--repeats R] [--quick]``.
 
 Prints one ratio table per workload, then writes every measurement as JSON and a bar chart PNG
 (by default ``benchmarks/results/latest.json`` and ``latest.png`` under the current directory) and
@@ -40,14 +40,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         choices=[*WORKLOADS, "ALL"],
         default="ALL",
         help="W1 per-op overhead, W2 MLP training step, W3 lecture XOR-of-blobs, W4 deep chain, "
-        "W5 Hessian/HVP, or all (default)",
+        "W5 Hessian/HVP, W6 iris neuron loop (many small grad calls), or all (default)",
     )
     parser.add_argument(
         "--size",
         type=int,
         default=None,
         help="one size instead of the defaults: W1 vector length, W2 batch size, W3 points per blob, "
-        "W4 chain length N, W5 dimension of x",
+        "W4 chain length N, W5 dimension of x, W6 iterations",
     )
     parser.add_argument("--repeats", type=int, default=None, help="timed samples per implementation (median)")
     parser.add_argument("--quick", action="store_true", help="tiny sizes and 1-2 repeats: a smoke test")

@@ -37,6 +37,7 @@ import numpy as np
 IMPL_ORDER = (
     "numpy",
     "ours",
+    "compiled",
     "torch",
     "torch-vectorized",
     "autograd",
@@ -50,6 +51,7 @@ IMPL_ORDER = (
 IMPL_LABELS = {
     "numpy": "hand numpy",
     "ours": "ours",
+    "compiled": "ours, compiled",
     "torch": "torch",
     "torch-vectorized": "torch vectorize=True",
     "autograd": "HIPS autograd",

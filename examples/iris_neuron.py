@@ -3,7 +3,9 @@ gradient descent on sepal length and width (plus a constant 1 for the bias).
 
 The loop is the lecture's (theta starts at ones, step 0.1, stop when theta moves less than
 5e-5), but the gradient of the mean log-likelihood comes from autograd_core instead of the
-hand-written formula. Prints progress every 50000 iterations, the iteration count, theta and
+hand-written formula, and ``ag.compile`` records that gradient once and replays it as plain numpy
+(the ~240,000 calls are the whole run: compiled, each costs about as much as the notes' numpy).
+Prints progress every 50000 iterations, the iteration count, theta and
 the accuracy; saves iris_neuron.png (decision regions and the flowers).
 
     python examples/iris_neuron.py [--out DIR] [--max-iter N]
@@ -46,7 +48,8 @@ def main() -> None:
         z = X_train @ theta
         return ag.mean(y_train * z - ag.softplus(z))  # log sigma(z) for y=1, log(1 - sigma(z)) for y=0
 
-    gradient = ag.grad(log_likelihood)  # = mean((y - neuron(X, theta)) * X.T, axis=1), the lecture's formula
+    # = mean((y - neuron(X, theta)) * X.T, axis=1), the lecture's formula; compile: traced once, then replayed
+    gradient = ag.compile(ag.grad(log_likelihood))
     threshold, step_size = 5e-5, 1e-1
     it, theta, theta_prev = 0, np.ones(3), np.zeros(3)
     while np.linalg.norm(theta - theta_prev) > threshold and it < args.max_iter:
