@@ -51,11 +51,11 @@ class CompileWarning(UserWarning):
     """A compiled function fell back to eager execution for a signature (the reason is the message)."""
 
 
-class _GuardFailed(Exception):
+class _GuardError(Exception):
     """A replay met a value that differs from the one the trace branched on."""
 
 
-class _Uncompilable(Exception):
+class _UncompilableError(Exception):
     """The trace holds something a replay cannot reproduce; run eagerly."""
 
 
@@ -159,7 +159,7 @@ def _build(
 ) -> Tuple[Callable[..., tuple], Tuple[bool, ...]]:
     """Generate the straight-line replay of the nodes the outputs and guards depend on."""
     names: Dict[int, str] = {id(t): f"x{i}" for i, t in enumerate(inputs)}
-    env: Dict[str, Any] = {"_same": _same, "_GuardFailed": _GuardFailed}
+    env: Dict[str, Any] = {"_same": _same, "_GuardError": _GuardError}
     constants: List[np.ndarray] = []
 
     def bind(value: Any) -> str:
@@ -179,7 +179,7 @@ def _build(
         found[id(t)] = t
         args = node_args(t)
         if args is None:
-            raise _Uncompilable(f"the graph through '{t._prim.name}' was freed during tracing")
+            raise _UncompilableError(f"the graph through '{t._prim.name}' was freed during tracing")
         stack.extend(a for a in args if isinstance(a, Tensor))
     guards_at: Dict[int, List[int]] = {}
     for j, (t, value) in enumerate(trace.guards):
@@ -196,20 +196,22 @@ def _build(
     lines = []
     for t in inputs:
         lines += [
-            f"    if not _same({names[id(t)]}, g{j}): raise _GuardFailed" for j in guards_at.get(id(t), ())
+            f"    if not _same({names[id(t)]}, g{j}): raise _GuardError" for j in guards_at.get(id(t), ())
         ]
     for k, t in enumerate(sorted(found.values(), key=lambda n: n._seq)):
         kwargs = t._kwargs
         if kwargs and "ctx" in kwargs:
-            raise _Uncompilable(f"custom Function '{t._prim.name}' keeps state on its ctx between passes")
+            raise _UncompilableError(
+                f"custom Function '{t._prim.name}' keeps state on its ctx between passes"
+            )
         if kwargs and any(isinstance(v, Tensor) for v in kwargs.values()):
-            raise _Uncompilable(f"op '{t._prim.name}' received a Tensor as a keyword argument")
+            raise _UncompilableError(f"op '{t._prim.name}' received a Tensor as a keyword argument")
         call = ", ".join(expr(a) for a in node_args(t))
         if kwargs:
             call += f", **{bind(kwargs)}"
         name = names[id(t)] = f"v{k}"
         lines.append(f"    {name} = {bind(t._prim.forward)}({call})")
-        lines += [f"    if not _same({name}, g{j}): raise _GuardFailed" for j in guards_at.get(id(t), ())]
+        lines += [f"    if not _same({name}, g{j}): raise _GuardError" for j in guards_at.get(id(t), ())]
     results = [names[id(t)] if isinstance(t, Tensor) and id(t) in names else expr(t) for t in outputs]
     params = ", ".join(f"x{i}" for i in range(len(inputs)))
     source = f"def program({params}):\n" + "\n".join(lines) + f"\n    return ({', '.join(results)},)\n"
@@ -240,7 +242,7 @@ class Compiled:
         self.f = f
         self.max_signatures = max_signatures
         self.max_retraces = max_retraces
-        self._cache: "OrderedDict[Any, Any]" = OrderedDict()
+        self._cache: OrderedDict[Any, Any] = OrderedDict()
         self.stats = {"traces": 0, "replays": 0, "eager": 0}
         functools.update_wrapper(self, f)
 
@@ -256,7 +258,7 @@ class Compiled:
                 if entry is not None and entry["program"] is not None:
                     try:
                         result = entry["program"](args)
-                    except _GuardFailed:
+                    except _GuardError:
                         pass  # the general path below counts it and re-traces
                     else:
                         self.stats["replays"] += 1
@@ -290,7 +292,7 @@ class Compiled:
         ):
             try:
                 result = program([v for v in leaves if _is_float(v)])
-            except _GuardFailed:
+            except _GuardError:
                 entry["retraces"] += 1
             else:
                 self.stats["replays"] += 1
@@ -341,7 +343,7 @@ class Compiled:
         try:
             program, expected = self._trace(structure, leaves)
             verdict = _verify(program, leaves, expected) or self._verify_perturbed(program, structure, leaves)
-        except _Uncompilable as why:
+        except _UncompilableError as why:
             return self._give_up(entry, structure, leaves, str(why))
         if verdict:
             return self._give_up(entry, structure, leaves, verdict)
@@ -368,7 +370,7 @@ class Compiled:
 def _verify(program: _Program, leaves: list, expected: list) -> Optional[str]:
     try:
         flat = program.run(*[v for v in leaves if _is_float(v)])
-    except _GuardFailed:
+    except _GuardError:
         return None  # the nudge changed a decision: nothing to compare
     for i, (got, want) in enumerate(zip(flat, expected)):
         if not _same(got, np.asarray(want)):
