@@ -38,7 +38,8 @@ def _chain(x: Tensor, n_ops: int, keep_at: int):
 def _live_tensors():
     """Live Tensor objects and how many of them carry a tape node (an op's output)."""
     gc.collect()
-    tensors = [o for o in gc.get_objects() if isinstance(o, Tensor)]
+    # type(), not isinstance: a dead weakref.proxy left by another library raises on isinstance
+    tensors = [o for o in gc.get_objects() if issubclass(type(o), Tensor)]
     nodes = sum(t._prim is not None for t in tensors)
     return len(tensors), nodes
 
