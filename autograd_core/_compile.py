@@ -193,10 +193,11 @@ def _build(
             return f"{bind(a)}.data"  # a leaf outside the trace (a parameter): read live
         return bind(a)
 
-    lines = []
+    steps: List[Tuple[str, List[str]]] = []  # (line, the intermediate values it reads)
     for t in inputs:
-        lines += [
-            f"    if not _same({names[id(t)]}, g{j}): raise _GuardError" for j in guards_at.get(id(t), ())
+        steps += [
+            (f"    if not _same({names[id(t)]}, g{j}): raise _GuardError", [])
+            for j in guards_at.get(id(t), ())
         ]
     for k, t in enumerate(sorted(found.values(), key=lambda n: n._seq)):
         kwargs = t._kwargs
@@ -206,13 +207,28 @@ def _build(
             )
         if kwargs and any(isinstance(v, Tensor) for v in kwargs.values()):
             raise _UncompilableError(f"op '{t._prim.name}' received a Tensor as a keyword argument")
-        call = ", ".join(expr(a) for a in node_args(t))
+        args = node_args(t)
+        call = ", ".join(expr(a) for a in args)
         if kwargs:
             call += f", **{bind(kwargs)}"
+        reads = [
+            names[id(a)] for a in args if isinstance(a, Tensor) and names.get(id(a), "x").startswith("v")
+        ]
         name = names[id(t)] = f"v{k}"
-        lines.append(f"    {name} = {bind(t._prim.forward)}({call})")
-        lines += [f"    if not _same({name}, g{j}): raise _GuardError" for j in guards_at.get(id(t), ())]
+        steps.append((f"    {name} = {bind(t._prim.forward)}({call})", reads))
+        steps += [
+            (f"    if not _same({name}, g{j}): raise _GuardError", [name]) for j in guards_at.get(id(t), ())
+        ]
     results = [names[id(t)] if isinstance(t, Tensor) and id(t) in names else expr(t) for t in outputs]
+    # Drop each intermediate after its last reader, as eager code frees it: peak memory stays eager's.
+    last_read = {v: i for i, (_, reads) in enumerate(steps) for v in reads}
+    kept = set(results)
+    lines = []
+    for i, (line, reads) in enumerate(steps):
+        lines.append(line)
+        done = sorted({v for v in reads if last_read[v] == i and v not in kept})
+        if done:
+            lines.append(f"    del {', '.join(done)}")
     params = ", ".join(f"x{i}" for i in range(len(inputs)))
     source = f"def program({params}):\n" + "\n".join(lines) + f"\n    return ({', '.join(results)},)\n"
     env["__source__"] = source  # kept for inspection: compiled.programs()

@@ -66,6 +66,19 @@ def _ours(x0: np.ndarray, steps: int, backward: bool) -> Impl:
     return Impl(forward_backward if backward else forward)
 
 
+def _compiled(x0: np.ndarray, steps: int, backward: bool) -> Impl:
+    ag = require_ours("autograd_core", "compile")
+
+    def chain(x):  # type: ignore[no-untyped-def]
+        y = x
+        for _ in range(steps):
+            y = (y * 0.9 + 0.1).tanh()
+        return y
+
+    run = ag.compile(ag.grad(lambda x: chain(x).sum()) if backward else chain)
+    return Impl(lambda: run(x0), note="compile time excluded")
+
+
 def _torch(x0: np.ndarray, steps: int, backward: bool) -> Impl:
     torch = require("torch")
 
@@ -180,6 +193,7 @@ def _jax(x0: np.ndarray, steps: int, backward: bool) -> Impl:
 BUILDERS: Dict[str, Builder] = {
     "numpy": _numpy,
     "ours": _ours,
+    "compiled": _compiled,
     "torch": _torch,
     "autograd": _autograd,
     "mygrad": _mygrad,

@@ -138,6 +138,27 @@ def _ours(X: np.ndarray, y: np.ndarray, weights: List[np.ndarray]) -> Tuple[Step
     return step, lambda: [p.data for p in params]
 
 
+def _compiled(X: np.ndarray, y: np.ndarray, weights: List[np.ndarray]) -> Tuple[Step, Params]:
+    ag = require_ours("autograd_core", "compile")
+    nn = require_ours("nn", "functional.cross_entropy")
+    params = [w.copy() for w in weights]
+
+    def loss(W1, b1, W2, b2, W3, b3, X, y):  # type: ignore[no-untyped-def]
+        h1 = ag.relu(X @ W1.T + b1)
+        h2 = ag.relu(h1 @ W2.T + b2)
+        return nn.functional.cross_entropy(h2 @ W3.T + b3, y)
+
+    value_and_grad = ag.compile(ag.value_and_grad(loss, argnums=tuple(range(len(params)))))
+
+    def step() -> float:
+        value, grads = value_and_grad(*params, X, y)
+        for p, g in zip(params, grads):
+            _sgd(p, g)
+        return float(value)
+
+    return step, lambda: params
+
+
 def _torch(X: np.ndarray, y: np.ndarray, weights: List[np.ndarray]) -> Tuple[Step, Params]:
     torch = require("torch")
     dtype = {np.float32: torch.float32, np.float64: torch.float64}[X.dtype.type]
@@ -237,12 +258,19 @@ def _jax(X: np.ndarray, y: np.ndarray, weights: List[np.ndarray]) -> Tuple[Step,
 IMPLS: Dict[str, Callable[..., Tuple[Step, Params]]] = {
     "numpy": _numpy,
     "ours": _ours,
+    "compiled": _compiled,
     "torch": _torch,
     "autograd": _autograd,
     "mygrad": _mygrad,
     "jax": _jax,
 }
-TRACEABLE = ("numpy", "ours", "autograd", "mygrad")  # allocate through numpy, so tracemalloc sees them
+TRACEABLE = (
+    "numpy",
+    "ours",
+    "compiled",
+    "autograd",
+    "mygrad",
+)  # allocate through numpy, so tracemalloc sees them
 
 
 def _builder(name: str, prob: Problem) -> Callable[[], Impl]:

@@ -56,6 +56,19 @@ def _ours(A: np.ndarray, x: np.ndarray, v: np.ndarray, what: str) -> Impl:
     return Impl(lambda: ag.hvp(f, x, v)[1])
 
 
+def _compiled(A: np.ndarray, x: np.ndarray, v: np.ndarray, what: str) -> Impl:
+    ag = require_ours("autograd_core", "compile", "hessian", "hvp")
+
+    def f(x):  # type: ignore[no-untyped-def]
+        return (ag.tanh(ag.matmul(A, x)) ** 2).sum()
+
+    if what == "hessian":
+        hessian = ag.compile(ag.hessian(f))
+        return Impl(lambda: hessian(x), note="compile time excluded")
+    hvp = ag.compile(lambda x, v: ag.hvp(f, x, v)[1])
+    return Impl(lambda: hvp(x, v), note="compile time excluded")
+
+
 def _torch(A: np.ndarray, x: np.ndarray, v: np.ndarray, what: str, vectorize: bool = False) -> Impl:
     torch = require("torch")
     functional = torch.autograd.functional
@@ -113,6 +126,7 @@ def _no_higher_order(module: str) -> Callable[..., Impl]:
 BUILDERS: Dict[str, Callable[..., Impl]] = {
     "numpy": _numpy,
     "ours": _ours,
+    "compiled": _compiled,
     "torch": _torch,
     "torch-vectorized": _torch_vectorized,
     "autograd": _autograd,
