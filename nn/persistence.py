@@ -1,76 +1,178 @@
-"""Saving and loading weights as ``.npz`` archives: no pickle, atomic writes, a format version.
+"""Saving and loading weights (and fitted estimators) as ``.npz`` archives: no pickle, atomic
+writes, a format version, and a loader that validates the whole file before trusting any of it.
 
 A file holds one ``.npy`` entry per state-dict key, plus ``__format__`` (the format version),
 ``__entries__`` (the names of all entries, so a file that lost some is refused) and optionally
-``__metadata__`` (a JSON string stored as a numpy unicode scalar). It is a
-plain ``.npz``: ``numpy.load(path, allow_pickle=False)`` reads it too.
+``__metadata__`` (a JSON string stored as a numpy unicode scalar) and ``__estimator__`` (the
+JSON description of a fitted estimator, see ``nn._estimator_io``). It is a plain ``.npz``:
+``numpy.load(path, allow_pickle=False)`` reads it too.
 
-Loading parses the archive with ``zipfile`` and each entry's ``.npy`` header before reading
-any data: object (pickle-bearing) dtypes are refused from the header alone, and an entry whose
-declared shape does not fit its size is refused before anything is allocated. Nothing in a
-file is ever executed.
+Loading is in two passes. The first reads only the archive's structure (``nn._zipread``: stored
+entries tiling the file, every size checked against the file's real size), each entry's
+``.npy`` header and the small JSON entries (at most ``MAX_TEXT_BYTES`` each, nesting at most
+``MAX_JSON_DEPTH``), and checks all of it, shapes included, against each other and the caps.
+Only then are the arrays read, each straight into its final buffer, so memory is the size of
+the data returned. Nothing in a file is ever executed; object dtypes are refused from the header.
 """
 
 from __future__ import annotations
 
+import io
 import json
+import math
 import os
+import re
 import stat
 import tempfile
-import zipfile
-import zlib
+import time
+import unicodedata
 from collections.abc import Mapping
-from typing import Any, Dict, Tuple, Union
+from typing import Any, Dict, Optional, Tuple, Union
 
 import numpy as np
 
 from autograd_core import Tensor
 
+from . import _zipread
+
 FORMAT_VERSION = 1
 _FORMAT_KEY = "__format__"
 _METADATA_KEY = "__metadata__"
+_ESTIMATOR_KEY = "__estimator__"
 # The names of every other entry, so a file that lost entries (a damaged zip directory
 # still parses, with fewer entries) is refused instead of loading a partial state.
 _MANIFEST_KEY = "__entries__"
+_TEXT_KEYS = (_METADATA_KEY, _MANIFEST_KEY, _ESTIMATOR_KEY)
 _NUMERIC_KINDS = "biufc"
+
+#: Default cap on the bytes of array data ``load`` reads (``max_bytes=`` raises or lowers it).
+DEFAULT_MAX_BYTES = 4 * 2**30
+#: Cap on each JSON/text entry (metadata, manifest, estimator description).
+MAX_TEXT_BYTES = 16 * 2**20
+#: Cap on the nesting depth of JSON metadata, checked before it is parsed.
+MAX_JSON_DEPTH = 64
+MAX_ENTRIES = _zipread.MAX_ENTRIES
+_MAX_NPY_HEADER = 10_000  # numpy's own default cap on a .npy header (characters)
 
 PathLike = Union[str, "os.PathLike[str]"]
 
 
 class PersistenceError(ValueError):
-    """A weight file is corrupt, truncated, foreign, pickle-bearing or of an unknown version."""
+    """A weight file is corrupt, truncated, foreign, pickle-bearing, over a cap, of an unknown
+    version, or holds non-finite parameters."""
 
 
-def _state_of(obj: Any) -> Dict[str, np.ndarray]:
-    if isinstance(obj, Mapping):
-        state = obj
-    elif callable(getattr(obj, "state_dict", None)):
-        state = obj.state_dict()
-    else:
-        raise TypeError(f"save: expected a Module or a state dict (name -> array), got {type(obj).__name__}")
+# -- keys and JSON ------------------------------------------------------------------------------
+def unsafe_key_reason(key: Any) -> Optional[str]:
+    """Why ``key`` cannot name an entry (``None`` if it can).
+
+    Keys become member names in the archive; a name that reads as a path (absolute, ``..``,
+    backslashes, drive letters) or holds control characters could be misused by any tool that
+    extracts the archive, so neither ``save`` writes nor ``load`` accepts one.
+
+    >>> unsafe_key_reason("layers.0.weight") is None, unsafe_key_reason("../../x")
+    (True, "a path component is '..'")
+    """
+    if not isinstance(key, str) or not key:
+        return "keys are non-empty strings"
+    if key.startswith("__"):
+        return "keys starting with '__' are reserved"
+    if any(unicodedata.category(c) in ("Cc", "Cs") for c in key):
+        return "it holds a control character or a lone surrogate"
+    if "\\" in key or ":" in key:
+        return "it holds a backslash or a colon (path separators on some systems)"
+    if key.startswith("/"):
+        return "it is an absolute path"
+    if any(part in ("", ".", "..") for part in key.split("/")):
+        bad = next(part for part in key.split("/") if part in ("", ".", ".."))
+        return f"a path component is {bad!r}"
+    if len((key + ".npy").encode("utf-8")) > _zipread.MAX_NAME_BYTES:
+        return f"it is longer than {_zipread.MAX_NAME_BYTES - 4} bytes"
+    return None
+
+
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+
+
+def json_depth(text: str) -> int:
+    """Nesting depth of the JSON ``text``, counted without parsing (brackets inside strings are
+    skipped), so that a hostile document cannot exhaust the parser's recursion.
+
+    >>> json_depth('{"a": [1, {"b": "[[["}]}')
+    3
+    """
+    skeleton = _JSON_STRING.sub("", text).encode("utf-8", "replace")
+    codes = np.frombuffer(skeleton, dtype=np.uint8)
+    steps = np.isin(codes, (ord("["), ord("{"))).astype(np.int64) - np.isin(codes, (ord("]"), ord("}")))
+    return int(np.cumsum(steps).max(initial=0))
+
+
+def _reject_constant(token: str) -> float:
+    raise ValueError(f"{token} is not JSON (only finite numbers are)")
+
+
+def _finite_float(token: str) -> float:
+    value = float(token)
+    if not math.isfinite(value):
+        raise ValueError(f"the number {token[:20]} overflows a float")
+    return value
+
+
+def parse_json(text: str, where: str) -> Any:
+    """``json.loads`` for untrusted text: depth-limited, finite numbers only; ``PersistenceError``."""
+    depth = json_depth(text)
+    if depth > MAX_JSON_DEPTH:
+        raise PersistenceError(
+            f"{where}: JSON nested {depth} levels deep (at most {MAX_JSON_DEPTH} are read)"
+        )
+    try:
+        return json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
+    except (ValueError, RecursionError) as err:
+        raise PersistenceError(f"{where}: not valid JSON: {err}") from None
+
+
+def _json_text(value: Any, where: str) -> str:
+    try:
+        text = json.dumps(value, allow_nan=False, sort_keys=True)
+    except (TypeError, ValueError, RecursionError) as err:
+        raise TypeError(f"{where} must be JSON-serialisable (str keys, finite numbers): {err}") from None
+    if json_depth(text) > MAX_JSON_DEPTH:
+        raise TypeError(f"{where} is nested deeper than {MAX_JSON_DEPTH} levels, which load refuses")
+    if len(text) * 4 > MAX_TEXT_BYTES:
+        raise TypeError(f"{where} is larger than load's cap of {MAX_TEXT_BYTES // 4} characters")
+    return text
+
+
+# -- save ------------------------------------------------------------------------------------------
+def _state_arrays(state: Mapping, where: str = "save") -> Dict[str, np.ndarray]:
     arrays = {}
     for key, value in state.items():
-        if not isinstance(key, str) or not key or key.startswith("__") or "\x00" in key:
-            raise ValueError(f"save: invalid key {key!r}: keys are non-empty strings not starting with '__'")
+        reason = unsafe_key_reason(key)
+        if reason is not None:
+            raise ValueError(f"{where}: invalid key {key!r}: {reason}")
         array = np.asarray(value.data if isinstance(value, Tensor) else value)
         if array.dtype.kind not in _NUMERIC_KINDS:
-            raise TypeError(f"save: {key!r} has dtype {array.dtype}; only numeric arrays can be saved")
+            raise TypeError(f"{where}: {key!r} has dtype {array.dtype}; only numeric arrays can be saved")
         arrays[key] = array
     return arrays
 
 
-def _metadata_array(metadata: Mapping | None) -> Dict[str, np.ndarray]:
-    if metadata is None:
-        return {}
-    if not isinstance(metadata, Mapping):
-        raise TypeError(f"save: metadata must be a dict, got {type(metadata).__name__}")
-    try:
-        text = json.dumps(dict(metadata), allow_nan=False, sort_keys=True)
-    except (TypeError, ValueError) as err:
-        raise TypeError(
-            f"save: metadata must be JSON-serialisable (str keys, finite numbers): {err}"
-        ) from None
-    return {_METADATA_KEY: np.array(text)}  # a unicode scalar, never an object array
+def _contents(obj: Any) -> Tuple[Dict[str, np.ndarray], Dict[str, np.ndarray]]:
+    """(state arrays, reserved text entries) for a Module, a state dict or a fitted estimator."""
+    from . import _estimator_io
+
+    if isinstance(obj, Mapping):
+        return _state_arrays(obj), {}
+    if _estimator_io.is_estimator(obj):
+        description, arrays = _estimator_io.describe(obj)
+        text = _json_text(description, f"save: the description of {type(obj).__name__}")
+        return _state_arrays(arrays), {_ESTIMATOR_KEY: np.array(text)}
+    if callable(getattr(obj, "state_dict", None)):
+        return _state_arrays(obj.state_dict()), {}
+    raise TypeError(
+        f"save: expected a Module or a state dict (name -> array), or a fitted nn estimator; "
+        f"got {type(obj).__name__}"
+    )
 
 
 def _fsync_dir(directory: str) -> None:
@@ -86,12 +188,105 @@ def _fsync_dir(directory: str) -> None:
         os.close(fd)
 
 
-def save(module_or_state_dict: Any, path: PathLike, metadata: Mapping | None = None) -> None:
-    """Write a Module's ``state_dict()`` (or a dict name -> array) to ``path`` as ``.npz``.
+_TEMP_SUFFIX = ".tmp"
+_STALE_AGE = 3600.0  # seconds; where a writer's pid cannot be checked (Windows)
+_unnamed_ok: Dict[int, bool] = {}  # st_dev -> whether O_TMPFILE + link works there
 
-    The write is atomic: a temporary file in the same directory is written, flushed, fsynced
-    and renamed over ``path``; on any failure it is removed and an existing ``path`` is left
-    as it was. ``metadata`` is an optional JSON-serialisable dict (e.g. hyper-parameters).
+
+def _temp_prefix(base: str) -> str:
+    return f".{base}."
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # EPERM: someone else's live process
+        return True
+    return True
+
+
+def _remove_stale_temps(directory: str, base: str) -> None:
+    """Delete temp files a killed save of ``base`` left (ours: ``.BASE.PID.XXXX.tmp``, whose
+    writer is gone), never a live writer's."""
+    prefix = _temp_prefix(base)
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return
+    for name in names:
+        if not (name.startswith(prefix) and name.endswith(_TEMP_SUFFIX)):
+            continue
+        pid_text = name[len(prefix) :].split(".", 1)[0]
+        if not pid_text.isdigit():
+            continue
+        full = os.path.join(directory, name)
+        try:
+            if os.name == "nt":  # os.kill(pid, 0) would signal there: go by age
+                stale = time.time() - os.stat(full).st_mtime > _STALE_AGE
+            else:
+                stale = int(pid_text) != os.getpid() and not _pid_alive(int(pid_text))
+            if stale:
+                os.unlink(full)
+        except OSError:
+            pass
+
+
+def _open_unnamed(directory: str) -> Optional[int]:
+    """A file with no name in ``directory`` (Linux ``O_TMPFILE``): a save killed before its link
+    leaves nothing behind. None where the OS or filesystem has none, or cannot link it."""
+    flag = getattr(os, "O_TMPFILE", None)
+    if flag is None or not os.path.isdir("/proc/self/fd"):
+        return None
+    try:
+        device = os.stat(directory).st_dev
+    except OSError:
+        return None
+    if _unnamed_ok.get(device) is False:
+        return None
+    try:
+        fd = os.open(directory, flag | os.O_WRONLY, 0o600)
+    except OSError:
+        _unnamed_ok[device] = False
+        return None
+    if device not in _unnamed_ok:  # probe once per filesystem that a link works (not always so)
+        probe = os.path.join(directory, f".nn-probe.{os.getpid()}.{os.urandom(4).hex()}{_TEMP_SUFFIX}")
+        try:
+            os.link(f"/proc/self/fd/{fd}", probe)
+            os.unlink(probe)
+            _unnamed_ok[device] = True
+        except OSError:
+            _unnamed_ok[device] = False
+            os.close(fd)
+            return None
+    return fd
+
+
+def _write_archive(f: Any, arrays: Dict[str, np.ndarray]) -> None:
+    import zipfile
+
+    # zipfile + write_array is what np.savez does, minus its keyword arguments
+    # (a key named "file" or "allow_pickle" would collide with them).
+    with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
+        for key, array in arrays.items():
+            with zf.open(key + ".npy", "w", force_zip64=True) as entry:
+                np.lib.format.write_array(entry, np.asanyarray(array), allow_pickle=False)
+
+
+def save(obj: Any, path: PathLike, metadata: Mapping | None = None) -> None:
+    """Write a Module's ``state_dict()``, a dict name -> array, or a fitted estimator to ``path``.
+
+    The write is atomic: the data goes to a temporary file in the same directory (unnamed
+    where Linux allows, ``O_TMPFILE``), is flushed, fsynced, linked and renamed over ``path``;
+    on any failure the temporary file is removed and an existing ``path`` is left as it was.
+    Temporary files a killed save left behind are removed by the next save to the same path.
+    ``metadata`` is an optional JSON-serialisable dict (e.g. hyper-parameters). Keys must be
+    safe member names (no ``..``, absolute paths, backslashes or control characters).
+
+    A fitted ``LogisticRegression``, ``Perceptron``, ``MLPClassifier`` or ``MLPRegressor`` is
+    saved with its parameters, fitted attributes and network; ``load`` returns it, predicting
+    exactly as before. An unfitted estimator is refused.
 
     >>> import os, tempfile, numpy as np
     >>> path = os.path.join(tempfile.mkdtemp(), "weights.npz")
@@ -100,73 +295,155 @@ def save(module_or_state_dict: Any, path: PathLike, metadata: Mapping | None = N
     >>> state["w"].dtype, meta
     (dtype('float32'), {'epochs': 3})
     """
-    arrays = {_FORMAT_KEY: np.array(FORMAT_VERSION, dtype=np.int64), **_metadata_array(metadata)}
-    arrays.update(_state_of(module_or_state_dict))
+    arrays: Dict[str, np.ndarray] = {_FORMAT_KEY: np.array(FORMAT_VERSION, dtype=np.int64)}
+    if metadata is not None:
+        if not isinstance(metadata, Mapping):
+            raise TypeError(f"save: metadata must be a dict, got {type(metadata).__name__}")
+        arrays[_METADATA_KEY] = np.array(_json_text(dict(metadata), "save: metadata"))
+    state, reserved = _contents(obj)
+    arrays.update(reserved)
+    arrays.update(state)
     arrays[_MANIFEST_KEY] = np.array(sorted(arrays), dtype=np.str_)
     path = os.fspath(path)
     directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory)
+    base = os.path.basename(path)
+    _remove_stale_temps(directory, base)
+    mode = stat.S_IMODE(os.stat(path).st_mode) if os.path.exists(path) else 0o644
+    tmp: Optional[str] = None
     try:
+        fd = _open_unnamed(directory)
+        if fd is None:
+            fd, tmp = tempfile.mkstemp(
+                prefix=f"{_temp_prefix(base)}{os.getpid()}.", suffix=_TEMP_SUFFIX, dir=directory
+            )
         with os.fdopen(fd, "wb") as f:
-            # zipfile + write_array is what np.savez does, minus its keyword arguments
-            # (a key named "file" or "allow_pickle" would collide with them).
-            with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
-                for key, array in arrays.items():
-                    with zf.open(key + ".npy", "w", force_zip64=True) as entry:
-                        np.lib.format.write_array(entry, np.asanyarray(array), allow_pickle=False)
+            _write_archive(f, arrays)
             f.flush()
             os.fsync(f.fileno())
-        mode = stat.S_IMODE(os.stat(path).st_mode) if os.path.exists(path) else 0o644
-        os.chmod(tmp, mode)  # mkstemp creates 0600; keep the old file's mode, or the usual one
+            if hasattr(os, "fchmod"):  # mkstemp and O_TMPFILE create 0600: keep the old mode
+                os.fchmod(f.fileno(), mode)
+            if tmp is None:  # give the unnamed file a name of ours, then rename it into place
+                tmp = os.path.join(
+                    directory, f"{_temp_prefix(base)}{os.getpid()}.{os.urandom(6).hex()}{_TEMP_SUFFIX}"
+                )
+                os.link(f"/proc/self/fd/{f.fileno()}", tmp)
+        if not hasattr(os, "fchmod"):
+            os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
         raise
     _fsync_dir(directory)
 
 
-def _read_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: str) -> np.ndarray:
-    key = info.filename[:-4]
-    with zf.open(info) as entry:
-        version = np.lib.format.read_magic(entry)
+# -- load ----------------------------------------------------------------------------------------
+class _Plan:
+    """One entry after the first pass: its key, shape, dtype and where its data starts."""
+
+    __slots__ = ("key", "entry", "shape", "fortran", "dtype", "data_offset", "header_crc")
+
+    def __init__(self, key: str, entry: _zipread.Entry, shape: tuple, fortran: bool, dtype: np.dtype,
+                 data_offset: int, header_crc: int) -> None:  # fmt: skip
+        self.key, self.entry, self.shape, self.fortran, self.dtype = key, entry, shape, fortran, dtype
+        self.data_offset, self.header_crc = data_offset, header_crc
+
+
+def _fail(path: str, message: str) -> PersistenceError:
+    return PersistenceError(f"load: {path}: {message}")
+
+
+def _plan_entry(f: Any, entry: _zipread.Entry, key: str, path: str) -> _Plan:
+    import zlib
+
+    peek = _zipread_bytes(f, entry.offset, min(entry.size, 12 + 4 * _MAX_NPY_HEADER))
+    buf = io.BytesIO(peek)
+    try:
+        version = np.lib.format.read_magic(buf)
         if version == (1, 0):
-            shape, fortran, dtype = np.lib.format.read_array_header_1_0(entry)
+            shape, fortran, dtype = np.lib.format.read_array_header_1_0(buf, max_header_size=_MAX_NPY_HEADER)
         elif version in ((2, 0), (3, 0)):
-            shape, fortran, dtype = np.lib.format.read_array_header_2_0(entry)
+            shape, fortran, dtype = np.lib.format.read_array_header_2_0(buf, max_header_size=_MAX_NPY_HEADER)
         else:
-            raise PersistenceError(f"load: {path}: entry {key!r} has unsupported .npy version {version}")
-        if dtype.hasobject:
-            raise PersistenceError(
-                f"load: {path}: entry {key!r} holds Python objects (dtype {dtype}); it would need "
-                "pickle, which is never loaded"
-            )
-        allowed = "U" if key in (_METADATA_KEY, _MANIFEST_KEY) else _NUMERIC_KINDS
-        if dtype.kind not in allowed:
-            raise PersistenceError(f"load: {path}: entry {key!r} has non-numeric dtype {dtype}")
-        nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
-        if info.file_size - entry.tell() != nbytes:
-            raise PersistenceError(
-                f"load: {path}: entry {key!r} declares shape {shape} dtype {dtype} ({nbytes} bytes) but "
-                f"holds {info.file_size - entry.tell()} bytes: the file is truncated or corrupt"
-            )
-        data = bytearray(entry.read(nbytes))  # reaching the end makes zipfile check the CRC
-    if len(data) != nbytes:
-        raise PersistenceError(f"load: {path}: entry {key!r} is truncated")
-    array = np.frombuffer(data, dtype=dtype)
-    return array.reshape(shape[::-1]).T if fortran else array.reshape(shape)
+            raise _fail(path, f"entry {key!r} has unsupported .npy version {version}")
+    except PersistenceError:
+        raise
+    except Exception as err:  # numpy's header parser raises many kinds (TokenError...) on junk
+        raise _fail(path, f"entry {key!r} has a malformed .npy header: {str(err)[:200]}") from None
+    header_len = buf.tell()
+    if dtype.hasobject:
+        raise _fail(
+            path,
+            f"entry {key!r} holds Python objects (dtype {dtype}); it would need pickle, which is never loaded",
+        )
+    allowed = "U" if key in _TEXT_KEYS else _NUMERIC_KINDS
+    if dtype.kind not in allowed or dtype.subdtype is not None or dtype.itemsize == 0:
+        raise _fail(path, f"entry {key!r} has non-numeric dtype {dtype}")
+    if any(d < 0 for d in shape):
+        raise _fail(path, f"entry {key!r} declares the negative shape {shape}")
+    nbytes = math.prod(shape) * dtype.itemsize
+    held = entry.size - header_len
+    if nbytes != held:
+        raise _fail(
+            path,
+            f"entry {key!r} declares shape {shape} dtype {dtype} ({nbytes} bytes) but holds {held} bytes: "
+            "the file is truncated or corrupt",
+        )
+    if key in _TEXT_KEYS and nbytes > MAX_TEXT_BYTES:
+        raise _fail(path, f"entry {key!r} is {nbytes} bytes of text (at most {MAX_TEXT_BYTES} are read)")
+    return _Plan(
+        key, entry, tuple(shape), fortran, dtype, entry.offset + header_len, zlib.crc32(peek[:header_len])
+    )
+
+
+def _zipread_bytes(f: Any, offset: int, n: int) -> bytes:
+    data = bytearray(n)
+    _zipread.read_into(f, offset, memoryview(data))
+    return bytes(data)
+
+
+def _read_plan(f: Any, plan: _Plan, path: str) -> np.ndarray:
+    """The entry's array, read straight into its buffer; the entry's CRC is checked."""
+    nbytes = math.prod(plan.shape) * plan.dtype.itemsize
+    try:
+        flat = np.empty(nbytes, dtype=np.uint8)
+    except MemoryError:
+        raise _fail(path, f"not enough memory for entry {plan.key!r} of shape {plan.shape}") from None
+    crc = _zipread.read_into(f, plan.data_offset, memoryview(flat), plan.header_crc)
+    values = flat.view(plan.dtype)
+    array = values.reshape(plan.shape[::-1]).T if plan.fortran else values.reshape(plan.shape)
+    if crc != plan.entry.crc:
+        raise PersistenceError(
+            f"load: {path} is not a readable nn weight file (truncated, corrupt or not an .npz): "
+            f"entry {plan.key!r} fails its CRC check"
+        )
+    return array
+
+
+def _text(f: Any, plan: Optional[_Plan], path: str) -> Optional[np.ndarray]:
+    return None if plan is None else _read_plan(f, plan, path)
 
 
 def load(
-    path: PathLike, with_metadata: bool = False
-) -> Union[Dict[str, np.ndarray], Tuple[Dict[str, np.ndarray], dict]]:
-    """Read a file written by ``save``: the state dict (name -> array), and the metadata if asked.
+    path: PathLike,
+    with_metadata: bool = False,
+    *,
+    allow_nonfinite: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Any:
+    """Read a file written by ``save``: the state dict (name -> array) or the fitted estimator,
+    and the metadata if asked (``with_metadata=True`` returns ``(obj, metadata)``, ``{}`` when
+    none was saved).
 
-    Raises ``PersistenceError`` (a ValueError) for a truncated, corrupt, foreign (no format
-    key), pickle-bearing or newer-version file; a missing file raises ``FileNotFoundError``.
-    ``with_metadata=True`` returns ``(state, metadata)`` (``{}`` when none was saved).
+    Raises ``PersistenceError`` (a ValueError) for a truncated, corrupt, foreign (no format key),
+    pickle-bearing, compressed or newer-version file, one whose JSON or sizes break a cap
+    (``max_bytes`` of array data, ``MAX_TEXT_BYTES`` per text entry, ``MAX_JSON_DEPTH``,
+    ``MAX_ENTRIES``), or one holding NaN or infinite values (``allow_nonfinite=True`` accepts
+    those); a missing file raises ``FileNotFoundError``. Everything is checked before any array
+    is allocated, and the arrays are read with no intermediate copy.
 
     >>> import os, tempfile, numpy as np
     >>> path = os.path.join(tempfile.mkdtemp(), "w.npz")
@@ -175,57 +452,96 @@ def load(
     {'layer.weight': (2, 3)}
     """
     path = os.fspath(path)
-    arrays: Dict[str, np.ndarray] = {}
-    with open(path, "rb") as f:
+    with open(path, "rb", buffering=0) as f:
+        info = os.fstat(f.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise _fail(path, "not a regular file")
         try:
-            with zipfile.ZipFile(f) as zf:
-                infos = zf.infolist()
-                for info in infos:
-                    if not info.filename.endswith(".npy"):
-                        raise PersistenceError(f"load: {path}: unexpected entry {info.filename!r} (not .npy)")
-                    key = info.filename[:-4]
-                    if key in arrays:
-                        raise PersistenceError(f"load: {path}: entry {key!r} appears twice")
-                    arrays[key] = _read_entry(zf, info, path)
-        except PersistenceError:
-            raise
-        # RuntimeError: zipfile's "encrypted, password required" (a flipped flag bit).
-        except (
-            zipfile.BadZipFile,
-            zlib.error,
-            EOFError,
-            ValueError,
-            OSError,
-            NotImplementedError,
-            RuntimeError,
-        ) as err:
+            entries = _zipread.read_directory(f, info.st_size)
+        except _zipread.ZipFormatError as err:
             raise PersistenceError(
                 f"load: {path} is not a readable nn weight file (truncated, corrupt or not an .npz): {err}"
             ) from None
-    if _FORMAT_KEY not in arrays:
+        total = sum(e.size for e in entries)
+        if total > max_bytes:
+            raise _fail(path, f"holds {total} bytes of data, over the cap max_bytes={max_bytes}")
+        try:
+            return _load_entries(f, entries, path, with_metadata, allow_nonfinite)
+        except _zipread.ZipFormatError as err:  # the file changed or shrank while being read
+            raise _fail(path, str(err)) from None
+
+
+def _load_entries(f: Any, entries: list, path: str, with_metadata: bool, allow_nonfinite: bool) -> Any:
+    from . import _estimator_io
+
+    plans: Dict[str, _Plan] = {}
+    for entry in entries:
+        if not entry.name.endswith(".npy"):
+            raise _fail(path, f"unexpected entry {entry.name!r} (not .npy)")
+        key = entry.name[:-4]
+        if key in plans:
+            raise _fail(path, f"entry {key!r} appears twice")
+        if key not in (_FORMAT_KEY, *_TEXT_KEYS):
+            reason = unsafe_key_reason(key)
+            if reason is not None and not key.startswith("__"):
+                raise _fail(path, f"entry name {key!r} is unsafe: {reason}")
+        plans[key] = _plan_entry(f, entry, key, path)
+    fmt = plans.pop(_FORMAT_KEY, None)
+    if fmt is None:
         raise PersistenceError(
             f"load: {path} has no {_FORMAT_KEY!r} entry: a foreign .npz, not written by nn.save"
         )
-    version = arrays.pop(_FORMAT_KEY)
+    if fmt.entry.size > 4096:
+        raise _fail(path, f"the {_FORMAT_KEY!r} entry is {fmt.entry.size} bytes")
+    version = _read_plan(f, fmt, path)
     if version.shape != () or version.dtype.kind not in "iu" or int(version) != FORMAT_VERSION:
         raise PersistenceError(
             f"load: {path} has format version {version.tolist()!r}; this nn reads version {FORMAT_VERSION}"
         )
-    meta_array = arrays.pop(_METADATA_KEY, None)
-    manifest = arrays.pop(_MANIFEST_KEY, None)
-    for key in arrays:
+    texts = {key: plans.pop(key, None) for key in _TEXT_KEYS}
+    for key in plans:
         if key.startswith("__"):
-            raise PersistenceError(f"load: {path}: unknown reserved entry {key!r}")
-    metadata: dict = {}
+            raise _fail(path, f"unknown reserved entry {key!r}")
+    metadata: Any = {}
+    meta_array = _text(f, texts[_METADATA_KEY], path)
     if meta_array is not None:
-        try:
-            metadata = json.loads(str(meta_array[()])) if meta_array.shape == () else None
-        except ValueError:
-            metadata = None
+        metadata = (
+            parse_json(str(meta_array[()]), f"load: {path}: {_METADATA_KEY!r} is not a JSON object")
+            if meta_array.shape == ()
+            else None
+        )
         if not isinstance(metadata, dict):
-            raise PersistenceError(f"load: {path}: {_METADATA_KEY!r} is not a JSON object")
-    _check_manifest(path, manifest, [*arrays, _FORMAT_KEY] + ([] if meta_array is None else [_METADATA_KEY]))
-    return (arrays, metadata) if with_metadata else arrays
+            raise _fail(path, f"{_METADATA_KEY!r} is not a JSON object")
+    found = [*plans, _FORMAT_KEY] + [k for k in _TEXT_KEYS if k != _MANIFEST_KEY and texts[k] is not None]
+    _check_manifest(path, _text(f, texts[_MANIFEST_KEY], path), found)
+    description = None
+    estimator_array = _text(f, texts[_ESTIMATOR_KEY], path)
+    if estimator_array is not None:
+        if estimator_array.shape != ():
+            raise _fail(path, f"{_ESTIMATOR_KEY!r} is not a JSON string")
+        description = parse_json(str(estimator_array[()]), f"load: {path}: {_ESTIMATOR_KEY!r}")
+        shapes = {key: (plan.shape, plan.dtype) for key, plan in plans.items()}
+        try:
+            _estimator_io.check(description, shapes)  # before any array is allocated
+        except ValueError as err:
+            raise _fail(path, f"the estimator description is invalid: {err}") from None
+    arrays = {key: _read_plan(f, plan, path) for key, plan in plans.items()}
+    if not allow_nonfinite:
+        for key, array in arrays.items():
+            if array.dtype.kind in "fc" and not np.isfinite(array).all():
+                bad = int(array.size - np.count_nonzero(np.isfinite(array)))
+                raise _fail(
+                    path,
+                    f"entry {key!r} holds {bad} NaN or infinite value(s) of {array.size}: a diverged or "
+                    "damaged model (pass allow_nonfinite=True to load it anyway)",
+                )
+    result: Any = arrays
+    if description is not None:
+        try:
+            result = _estimator_io.build(description, arrays)
+        except ValueError as err:
+            raise _fail(path, f"the estimator cannot be rebuilt: {err}") from None
+    return (result, metadata) if with_metadata else result
 
 
 def _check_manifest(path: str, manifest: np.ndarray | None, found: list) -> None:
