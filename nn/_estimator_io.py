@@ -113,7 +113,9 @@ class _Encoder:
                 candidate = get_activation(name)
                 if type(candidate) is type(layer) and repr(candidate) == repr(layer):
                     return name
-            raise _UnsupportedError(f"an MLP whose activation {layer!r} is not one of nn.ACTIVATIONS' defaults")
+            raise _UnsupportedError(
+                f"an MLP whose activation {layer!r} is not one of nn.ACTIVATIONS' defaults"
+            )
 
         activation = name_of(layers[1]) if n_linear > 1 else "relu"
         output = name_of(layers[-1]) if len(layers) == 2 * n_linear else None

@@ -297,10 +297,10 @@ def train(args: argparse.Namespace) -> int:
     classes, y = np.unique(labels, return_inverse=True)
     if len(classes) < 2:
         raise CLIError(f"the target has a single class ({classes[0]!r}); a classifier needs at least 2")
-    if args.plot:
-        _check_writable(args.plot, "--plot")
+    plot_path = _plot_path(args.plot) if args.plot else None
     if args.save:
         _check_writable(args.save, "--save")
+    _check_size(X.shape[1], args.hidden, len(classes))
     mean, scale = X.mean(axis=0), X.std(axis=0)
     scale[scale == 0] = 1.0  # constant columns: centre them only
     Xs = (X - mean) / scale
@@ -330,9 +330,9 @@ def train(args: argparse.Namespace) -> int:
         predicted = model(Xs).data.argmax(axis=1)
     print(f"final loss: {losses[-1]:.4f}")
     print(f"accuracy: {(predicted == y).mean():.3f}")
-    if args.plot:
-        _plot(args.plot, model, X, y, mean, scale, losses, classes)
-        print(f"plot: {args.plot}")
+    if plot_path:
+        _plot(plot_path, model, X, y, mean, scale, losses, classes)
+        print(f"plot: {plot_path}")
     if args.save:
         metadata = {
             "kind": MODEL_KIND,
@@ -358,6 +358,50 @@ def _check_writable(path: str, flag: str) -> None:
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):
         raise CLIError(f"{flag} {path}: directory {directory} does not exist")
+    if os.path.isdir(path):
+        raise CLIError(f"{flag} {path} is a directory")
+
+
+def _plot_path(path: str) -> str:
+    """The file ``--plot`` will write (matplotlib adds ``.png`` to a name without a suffix),
+    checked before training: the directory exists and matplotlib can write the format."""
+    _check_writable(path, "--plot")
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise CLIError(
+            "--plot needs matplotlib, an optional extra: pip install 'autograd-core[plot]'"
+        ) from None
+    suffix = os.path.splitext(path)[1][1:].lower()
+    if not suffix:
+        return path + ".png"
+    formats = FigureCanvasAgg(Figure()).get_supported_filetypes()
+    if suffix not in formats:
+        raise CLIError(
+            f"--plot {path}: matplotlib cannot write .{suffix} files; use one of: {', '.join(sorted(formats))}"
+        )
+    return path
+
+
+# Training holds each parameter about six times (value, gradient, optimizer moments, copies).
+_BYTES_PER_PARAMETER = 6 * 8
+
+
+def _check_size(n_in: int, hidden: Sequence[int], n_out: int) -> None:
+    """Refuse, before allocating, a network that cannot fit in this machine's memory."""
+    sizes = [n_in, *hidden, n_out]
+    n_params = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
+    try:
+        memory = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):  # not POSIX: a MemoryError is caught in main
+        return
+    if n_params * _BYTES_PER_PARAMETER > memory:
+        raise CLIError(
+            f"--hidden {','.join(map(str, hidden))}: {n_params:,} parameters need about "
+            f"{n_params * _BYTES_PER_PARAMETER / 2**30:.0f} GiB to train, more than this machine's "
+            f"{memory / 2**30:.0f} GiB; use smaller layers"
+        )
 
 
 def _plot(
@@ -388,7 +432,7 @@ def _plot(
             plot.loss_curve(
                 losses, path=path, title=f"training loss ({X.shape[1]} features: no 2-D boundary)"
             )
-    except ImportError as err:
+    except (ImportError, ValueError) as err:  # ValueError: nn.plot could not write the file
         raise CLIError(str(err)) from None
 
 
@@ -410,27 +454,15 @@ def predict(args: argparse.Namespace) -> int:
         raise CLIError(f"not a valid model file: {err}") from None
     except OSError as err:
         raise CLIError(f"cannot read model file {args.model}: {err}") from None
-    required = ("in_features", "hidden", "out_features", "activation", "classes", "mean", "scale")
-    if meta.get("kind") != MODEL_KIND or any(k not in meta for k in required):
-        raise CLIError(
-            f"{args.model} was not written by 'python -m nn train --save' (no architecture metadata)"
-        )
-    try:
-        model = MLP(
-            meta["in_features"],
-            meta["hidden"],
-            meta["out_features"],
-            activation=meta["activation"],
-            dtype=np.float64,
-        )
-        model.load_state_dict(state)
-        mean, scale = np.asarray(meta["mean"], dtype=np.float64), np.asarray(meta["scale"], dtype=np.float64)
-    except (TypeError, ValueError, KeyError) as err:
-        raise CLIError(f"{args.model}: the weights do not match the saved architecture: {err}") from None
+    spec = _model_spec(args.model, state, meta)
+    model = MLP(spec["in_features"], spec["hidden"], len(spec["classes"]), activation=spec["activation"],
+                dtype=np.float64)  # fmt: skip
+    model.load_state_dict(state)
+    mean, scale = spec["mean"], spec["scale"]
     header, rows = _read_csv(args.csv)
-    width, d = len(rows[0]), meta["in_features"]
+    width, d = len(rows[0]), spec["in_features"]
     columns = list(range(width))
-    if header is not None and meta.get("target_name") in header and width == d + 1:
+    if header is not None and spec["target_name"] in header and width == d + 1:
         columns.remove(header.index(meta["target_name"]))
     if len(columns) != d:
         raise CLIError(f"CSV {args.csv} has {len(columns)} feature columns, but the model expects {d}")
@@ -438,13 +470,84 @@ def predict(args: argparse.Namespace) -> int:
     with ag.no_grad():
         logits = model((X - mean) / scale).data
     proba = ag.softmax(logits, axis=1)
-    classes = meta["classes"]
+    classes = spec["classes"]
     if args.proba:
         print("prediction," + ",".join(f"p({c})" for c in classes))
     for label_index, p in zip(logits.argmax(axis=1), proba):
         label = classes[label_index]
         print(label + ("," + ",".join(f"{v:.4f}" for v in p) if args.proba else ""))
     return 0
+
+
+def _model_spec(path: str, state: Any, meta: dict) -> dict:
+    """The architecture in a model file's metadata, every field checked, and checked against
+    the weights' shapes, before anything is built from it."""
+    from . import ACTIVATIONS
+
+    if not isinstance(state, dict) or meta.get("kind") != MODEL_KIND:
+        raise CLIError(f"{path} was not written by 'python -m nn train --save' (no architecture metadata)")
+
+    def bad(field: str, why: str) -> CLIError:
+        return CLIError(f"{path}: invalid model file: {field!r} {why}")
+
+    def count(field: str, value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise bad(field, f"must be a positive int, got {str(value)[:60]}")
+        return value
+
+    required = ("in_features", "hidden", "out_features", "activation", "classes", "mean", "scale")
+    missing = [k for k in required if k not in meta]
+    if missing:
+        raise bad(missing[0], "is missing")
+    d = count("in_features", meta["in_features"])
+    hidden = meta["hidden"]
+    if not isinstance(hidden, list):
+        raise bad("hidden", f"must be a list of positive ints, got {str(hidden)[:60]}")
+    hidden = [count("hidden", h) for h in hidden]
+    classes = meta["classes"]
+    if not isinstance(classes, list) or not all(isinstance(c, str) for c in classes):
+        raise bad("classes", f"must be a list of strings, got {str(classes)[:60]}")
+    if len(classes) < 2 or len(set(classes)) != len(classes):
+        raise bad("classes", f"must name at least 2 distinct classes, got {classes[:5]}")
+    if count("out_features", meta["out_features"]) != len(classes):
+        raise bad("out_features", f"is {meta['out_features']} but there are {len(classes)} classes")
+    activation = meta["activation"]
+    if not isinstance(activation, str) or activation not in ACTIVATIONS:
+        raise bad("activation", f"is not one of nn.ACTIVATIONS: {str(activation)[:60]}")
+    vectors = {}
+    for field in ("mean", "scale"):
+        value = meta[field]
+        if (
+            not isinstance(value, list)
+            or len(value) != d
+            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+        ):
+            raise bad(field, f"must be a list of {d} numbers, got {str(value)[:60]}")
+        vectors[field] = np.array(value, dtype=np.float64)
+    if not (vectors["scale"] > 0).all():  # JSON holds only finite numbers (nn.load checks)
+        raise bad("scale", "must be positive")
+    sizes = [d, *hidden, len(classes)]
+    expected = {}
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        expected[f"layers.{2 * i}.weight"] = (n_out, n_in)
+        expected[f"layers.{2 * i}.bias"] = (n_out,)
+    got = {k: getattr(v, "shape", None) for k, v in state.items()}
+    if got != expected:
+        key = sorted(k for k in set(got) | set(expected) if got.get(k) != expected.get(k))[0]
+        raise CLIError(
+            f"{path}: the weights do not match the saved architecture {sizes}: {key!r} is "
+            f"{got.get(key, 'missing')}, expected {expected.get(key, 'no such weight')}"
+        )
+    target = meta.get("target_name")
+    return {
+        "in_features": d,
+        "hidden": hidden,
+        "classes": classes,
+        "activation": activation,
+        "mean": vectors["mean"],
+        "scale": vectors["scale"],
+        "target_name": target if isinstance(target, str) else None,
+    }
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -458,7 +561,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         return train(args) if args.command == "train" else predict(args)
     except CLIError as err:
-        print(f"python -m nn {args.command}: error: {err}", file=sys.stderr)
+        one_line = " ".join(str(err).splitlines())  # a message quoting a file may hold newlines
+        print(f"python -m nn {args.command}: error: {one_line}", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print(
+            f"python -m nn {args.command}: error: out of memory; use a smaller model or data", file=sys.stderr
+        )
         return 2
     except KeyboardInterrupt:
         print(f"python -m nn {args.command}: interrupted", file=sys.stderr)

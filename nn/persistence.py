@@ -372,7 +372,9 @@ def _plan_entry(f: Any, entry: _zipread.Entry, key: str, path: str) -> _Plan:
     except PersistenceError:
         raise
     except Exception as err:  # numpy's header parser raises many kinds (TokenError...) on junk
-        raise _fail(path, f"entry {key!r} has a malformed .npy header: {str(err)[:200]}") from None
+        raise _fail(
+            path, f"entry {key!r} has a malformed .npy header: {' '.join(str(err).split())[:200]}"
+        ) from None
     header_len = buf.tell()
     if dtype.hasobject:
         raise _fail(
@@ -452,6 +454,11 @@ def load(
     {'layer.weight': (2, 3)}
     """
     path = os.fspath(path)
+    kind = os.stat(path).st_mode  # FileNotFoundError as documented
+    if stat.S_ISDIR(kind):
+        raise IsADirectoryError(f"load: {path} is a directory, not a weight file")
+    if not stat.S_ISREG(kind):  # a FIFO or device would block or never end
+        raise _fail(path, "not a regular file")
     with open(path, "rb", buffering=0) as f:
         info = os.fstat(f.fileno())
         if not stat.S_ISREG(info.st_mode):
