@@ -233,7 +233,23 @@ def _remove_stale_temps(directory: str, base: str) -> None:
             pass
 
 
-def _open_unnamed(directory: str) -> Optional[int]:
+def _link_fd(fd: int, path: str) -> None:
+    """Give the unnamed file ``fd`` the name ``path``: ``linkat`` through ``/proc/self/fd``, or
+    with ``AT_EMPTY_PATH`` where that fails (some kernels' mount setups; needs privilege)."""
+    try:
+        os.link(f"/proc/self/fd/{fd}", path)
+        return
+    except OSError as err:
+        first = err
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    at_fdcwd, at_empty_path = -100, 0x1000
+    if libc.linkat(fd, b"", at_fdcwd, os.fsencode(path), at_empty_path) != 0:
+        raise first
+
+
+def _open_unnamed(directory: str, base: str) -> Optional[int]:
     """A file with no name in ``directory`` (Linux ``O_TMPFILE``): a save killed before its link
     leaves nothing behind. None where the OS or filesystem has none, or cannot link it."""
     flag = getattr(os, "O_TMPFILE", None)
@@ -251,15 +267,18 @@ def _open_unnamed(directory: str) -> Optional[int]:
         _unnamed_ok[device] = False
         return None
     if device not in _unnamed_ok:  # probe once per filesystem that a link works (not always so)
-        probe = os.path.join(directory, f".nn-probe.{os.getpid()}.{os.urandom(4).hex()}{_TEMP_SUFFIX}")
+        probe_fd = os.open(directory, flag | os.O_WRONLY, 0o600)
+        probe = os.path.join(directory, f"{_temp_prefix(base)}{os.getpid()}.probe{_TEMP_SUFFIX}")
         try:
-            os.link(f"/proc/self/fd/{fd}", probe)
+            _link_fd(probe_fd, probe)
             os.unlink(probe)
             _unnamed_ok[device] = True
         except OSError:
             _unnamed_ok[device] = False
             os.close(fd)
             return None
+        finally:
+            os.close(probe_fd)
     return fd
 
 
@@ -311,7 +330,7 @@ def save(obj: Any, path: PathLike, metadata: Mapping | None = None) -> None:
     mode = stat.S_IMODE(os.stat(path).st_mode) if os.path.exists(path) else 0o644
     tmp: Optional[str] = None
     try:
-        fd = _open_unnamed(directory)
+        fd = _open_unnamed(directory, base)
         if fd is None:
             fd, tmp = tempfile.mkstemp(
                 prefix=f"{_temp_prefix(base)}{os.getpid()}.", suffix=_TEMP_SUFFIX, dir=directory
@@ -326,7 +345,7 @@ def save(obj: Any, path: PathLike, metadata: Mapping | None = None) -> None:
                 tmp = os.path.join(
                     directory, f"{_temp_prefix(base)}{os.getpid()}.{os.urandom(6).hex()}{_TEMP_SUFFIX}"
                 )
-                os.link(f"/proc/self/fd/{f.fileno()}", tmp)
+                _link_fd(f.fileno(), tmp)
         if not hasattr(os, "fchmod"):
             os.chmod(tmp, mode)
         os.replace(tmp, path)

@@ -277,3 +277,160 @@ def test_unsaveable_state_fails_before_touching_the_file(tmp_path):
         nn.save(state, path)
     assert path.read_bytes() == blob
     assert _leftovers(tmp_path) == []
+
+
+# -- save hygiene (issue 12) ---------------------------------------------------------------------
+KILL_ROUNDS = int(os.environ.get("NN_KILL_ROUNDS", "25"))
+
+
+def _temps(directory):
+    return sorted(p.name for p in directory.iterdir() if p.name.endswith(".tmp"))
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+@pytest.mark.parametrize("unnamed", [True, False], ids=["unnamed-temp", "named-temp"])
+def test_kill_9_during_saves_keeps_the_previous_file_and_no_temp_remains(tmp_path, monkeypatch, unnamed):
+    import signal
+    import time
+
+    from nn import persistence
+
+    if not unnamed:
+        monkeypatch.setattr(persistence, "_open_unnamed", lambda directory, base: None)
+    elif persistence._open_unnamed(str(tmp_path), "probe") is None:
+        pytest.skip("no O_TMPFILE + link on this filesystem")
+    path = tmp_path / "w.npz"
+    states = [{"w": np.full(300_000, float(i))} for i in range(2)]  # 2.4 MB: a save takes a while
+    nn.save(states[0], path)
+    rng = np.random.default_rng(0)
+    left_temps = 0
+    for _ in range(KILL_ROUNDS):
+        pid = os.fork()
+        if pid == 0:  # the child saves in a loop until it is killed
+            try:
+                i = 1
+                while True:
+                    nn.save(states[i % 2], path)
+                    i += 1
+            finally:
+                os._exit(1)
+        time.sleep(float(rng.uniform(0.001, 0.03)))
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        w = nn.load(path)["w"]  # the previous file, or the new one: never a partial one
+        assert w.shape == (300_000,) and w[0] in (0.0, 1.0) and (w == w[0]).all()
+        left_temps += bool(_temps(tmp_path))
+    if unnamed:
+        assert left_temps <= 2  # only a kill between link and rename can leave a name behind
+    else:
+        assert left_temps > 0  # the kills did land mid-save (a named temp file was left)
+    nn.save(states[0], path)  # the next save removes what killed saves left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.npz"]
+
+
+def test_the_next_save_removes_dead_writers_temps_but_not_live_ones(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "w.npz"
+    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        dead = subprocess.Popen([sys.executable, "-c", "pass"])
+        dead.wait()
+        for pid in (live.pid, dead.pid):
+            (tmp_path / f".w.npz.{pid}.abcd.tmp").write_bytes(b"partial")
+        (tmp_path / ".other.npz.1.abcd.tmp").write_bytes(b"not ours to judge")
+        (tmp_path / ".w.npz.notapid.tmp").write_bytes(b"not ours")
+        nn.save({"a": np.ones(2)}, path)
+        assert _temps(tmp_path) == sorted(
+            [f".w.npz.{live.pid}.abcd.tmp", ".other.npz.1.abcd.tmp", ".w.npz.notapid.tmp"]
+        )
+    finally:
+        live.kill()
+        live.wait()
+    nn.save({"a": np.ones(2)}, path)
+    assert f".w.npz.{live.pid}.abcd.tmp" not in _temps(tmp_path)
+
+
+def test_an_unnamed_temp_file_has_no_name_while_it_is_written(tmp_path, monkeypatch):
+    from nn import persistence
+
+    if persistence._open_unnamed(str(tmp_path), "probe") is None:
+        pytest.skip("no O_TMPFILE + link on this filesystem")
+    seen = []
+    real = persistence._write_archive
+
+    def spy(f, arrays):
+        real(f, arrays)
+        seen.append(sorted(p.name for p in tmp_path.iterdir()))
+
+    monkeypatch.setattr(persistence, "_write_archive", spy)
+    nn.save({"a": np.ones(2)}, tmp_path / "w.npz")
+    assert seen == [[]]  # written in full with no directory entry at all
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.npz"]
+
+
+@pytest.mark.parametrize(
+    "key", ["../../x", "/abs", "a/../b", "a//b", "a\\b", "C:x", "a\x00b", "a\nb", "./a", "a/", "__x"]
+)
+def test_unsafe_keys_are_refused_at_save(tmp_path, key):
+    with pytest.raises(ValueError, match="invalid key"):
+        nn.save({key: np.ones(2)}, tmp_path / "w.npz")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_nested_keys_with_slashes_are_fine(tmp_path):
+    state = {"encoder/layer.0.weight": np.ones(2), "decoder/x": np.zeros(1)}
+    nn.save(state, tmp_path / "w.npz")
+    _assert_same_state(nn.load(tmp_path / "w.npz"), state)
+
+
+# -- caps and non-finite values -------------------------------------------------------------------
+def test_non_finite_parameters_are_refused_unless_asked(tmp_path):
+    state = _model().state_dict()
+    state["layers.0.weight"][0, 0] = np.nan
+    nn.save(state, tmp_path / "w.npz")
+    with pytest.raises(PersistenceError, match=r"'layers.0.weight' holds 1 NaN or infinite.*allow_nonfinite=True"):
+        nn.load(tmp_path / "w.npz")
+    assert np.isnan(nn.load(tmp_path / "w.npz", allow_nonfinite=True)["layers.0.weight"][0, 0])
+    nn.save({"count": np.array([1, 2])}, tmp_path / "ints.npz")  # integers are always finite
+    assert nn.load(tmp_path / "ints.npz")["count"].tolist() == [1, 2]
+
+
+def test_max_bytes_caps_the_data_read(tmp_path):
+    nn.save({"w": np.zeros(1000)}, tmp_path / "w.npz")
+    with pytest.raises(PersistenceError, match="over the cap max_bytes=4096"):
+        nn.load(tmp_path / "w.npz", max_bytes=4096)
+    assert nn.load(tmp_path / "w.npz", max_bytes=20_000)["w"].shape == (1000,)
+
+
+def test_text_and_json_caps(tmp_path, monkeypatch):
+    from nn import persistence
+
+    with pytest.raises(TypeError, match="deeper than"):
+        nn.save({"w": np.ones(1)}, tmp_path / "w.npz", metadata=_deep(80))
+    nn.save({"w": np.ones(1)}, tmp_path / "w.npz", metadata={"note": "x" * 5000})
+    monkeypatch.setattr(persistence, "MAX_TEXT_BYTES", 4096)
+    with pytest.raises(PersistenceError, match="'__metadata__' is .* bytes of text"):
+        nn.load(tmp_path / "w.npz")
+    with pytest.raises(TypeError, match="larger than load's cap"):
+        nn.save({"w": np.ones(1)}, tmp_path / "w.npz", metadata={"note": "x" * 5000})
+
+
+def _deep(n):
+    value = []
+    for _ in range(n):
+        value = [value]
+    return {"deep": value}
+
+
+def test_loading_reads_each_array_once_into_its_buffer(tmp_path):
+    import tracemalloc
+
+    nn.save({"w": np.zeros(2_000_000)}, tmp_path / "w.npz")  # 16 MB
+    tracemalloc.start()
+    state = nn.load(tmp_path / "w.npz")
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert state["w"].nbytes == 16_000_000
+    assert peak < 1.2 * state["w"].nbytes  # no second copy of the data (the old loader held three)
