@@ -390,7 +390,9 @@ def test_non_finite_parameters_are_refused_unless_asked(tmp_path):
     state = _model().state_dict()
     state["layers.0.weight"][0, 0] = np.nan
     nn.save(state, tmp_path / "w.npz")
-    with pytest.raises(PersistenceError, match=r"'layers.0.weight' holds 1 NaN or infinite.*allow_nonfinite=True"):
+    with pytest.raises(
+        PersistenceError, match=r"'layers.0.weight' holds 1 NaN or infinite.*allow_nonfinite=True"
+    ):
         nn.load(tmp_path / "w.npz")
     assert np.isnan(nn.load(tmp_path / "w.npz", allow_nonfinite=True)["layers.0.weight"][0, 0])
     nn.save({"count": np.array([1, 2])}, tmp_path / "ints.npz")  # integers are always finite
