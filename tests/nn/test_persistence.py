@@ -344,3 +344,17 @@ def test_an_entry_flagged_encrypted_is_refused(tmp_path):
     path.write_bytes(bytes(blob))
     with pytest.raises(PersistenceError, match="not a readable nn weight file"):
         load(path)
+
+
+def test_zip64_records_are_read(tmp_path, monkeypatch):
+    # Archives past 4 GiB carry zip64 end records and zip64 sizes and offsets in the directory;
+    # lowering zipfile's limit makes it write them for a small file.
+    monkeypatch.setattr(zipfile, "ZIP64_LIMIT", 64)
+    path = tmp_path / "w.npz"
+    save(_state(), path, metadata={"a": 1})
+    blob = path.read_bytes()
+    assert b"PK\x06\x06" in blob and b"PK\x06\x07" in blob
+    monkeypatch.undo()
+    state, meta = load(path, with_metadata=True)
+    _assert_same(state, _state())
+    assert meta == {"a": 1}
