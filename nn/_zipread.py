@@ -51,12 +51,11 @@ class Entry:
     crc: int
 
 
-def _pread(f: Any, offset: int, n: int) -> bytes:
-    f.seek(offset)
-    data = f.read(n)
-    if len(data) != n:
-        raise ZipFormatError(f"unexpected end of file at offset {offset + len(data)}")
-    return data
+def read_bytes(f: Any, offset: int, n: int) -> bytes:
+    """Exactly ``n`` bytes of ``f`` from ``offset`` (ZipFormatError at the end of the file)."""
+    data = bytearray(n)
+    read_into(f, offset, memoryview(data))
+    return bytes(data)
 
 
 def _zip64_fields(extra: bytes, wanted: List[int], where: str) -> List[int]:
@@ -95,19 +94,19 @@ def _end_records(f: Any, file_size: int) -> tuple:
         raise ZipFormatError(f"{file_size} bytes is too small for a zip archive")
     end = file_size - _EOCD.size
     sig, disk, cd_disk, n_here, n_total, cd_size, cd_offset, comment = _EOCD.unpack(
-        _pread(f, end, _EOCD.size)
+        read_bytes(f, end, _EOCD.size)
     )
     if sig != b"PK\x05\x06":
         raise ZipFormatError("no end-of-archive record at the end of the file (truncated, or not a zip)")
     if comment:
         raise ZipFormatError("the archive has a comment; nn.save writes none")
     records_start = end
-    if end >= _ZIP64_LOCATOR.size and _pread(f, end - _ZIP64_LOCATOR.size, 4) == b"PK\x06\x07":
+    if end >= _ZIP64_LOCATOR.size and read_bytes(f, end - _ZIP64_LOCATOR.size, 4) == b"PK\x06\x07":
         loc = end - _ZIP64_LOCATOR.size
-        _, z_disk, z_offset, n_disks = _ZIP64_LOCATOR.unpack(_pread(f, loc, _ZIP64_LOCATOR.size))
+        _, z_disk, z_offset, n_disks = _ZIP64_LOCATOR.unpack(read_bytes(f, loc, _ZIP64_LOCATOR.size))
         if z_disk != 0 or n_disks != 1 or z_offset + _ZIP64_EOCD.size != loc:
             raise ZipFormatError("malformed zip64 end-of-archive locator")
-        fields = _ZIP64_EOCD.unpack(_pread(f, z_offset, _ZIP64_EOCD.size))
+        fields = _ZIP64_EOCD.unpack(read_bytes(f, z_offset, _ZIP64_EOCD.size))
         sig, record_size, _, _, disk, cd_disk, n_here, n_total, cd_size, cd_offset = fields
         if sig != b"PK\x06\x06" or record_size != _ZIP64_EOCD.size - 12:
             raise ZipFormatError("malformed zip64 end-of-archive record")
@@ -130,7 +129,7 @@ def read_directory(f: Any, file_size: int) -> List[Entry]:
     """Every entry of the archive in ``f`` (a seekable binary file of ``file_size`` bytes), in
     file order, after checking the whole structure; raises ``ZipFormatError``."""
     n_total, cd_size, cd_offset, _ = _end_records(f, file_size)
-    directory = _pread(f, cd_offset, cd_size)
+    directory = read_bytes(f, cd_offset, cd_size)
     records = []
     pos = 0
     for i in range(n_total):
@@ -201,7 +200,7 @@ def read_directory(f: Any, file_size: int) -> List[Entry]:
         if offset + _LOCAL.size > cd_offset:
             raise ZipFormatError(f"{where}: its local header overruns the central directory")
         sig, _, l_flags, l_method, _, _, l_crc, l_csize, l_usize, n_name, n_extra = _LOCAL.unpack(
-            _pread(f, offset, _LOCAL.size)
+            read_bytes(f, offset, _LOCAL.size)
         )
         if sig != b"PK\x03\x04":
             raise ZipFormatError(f"{where}: bad local header signature")
@@ -212,7 +211,7 @@ def read_directory(f: Any, file_size: int) -> List[Entry]:
         data = offset + _LOCAL.size + n_name + n_extra
         if data > cd_offset:
             raise ZipFormatError(f"{where}: its local header overruns the central directory")
-        tail = _pread(f, offset + _LOCAL.size, n_name + n_extra)
+        tail = read_bytes(f, offset + _LOCAL.size, n_name + n_extra)
         l_usize, l_csize = _zip64_fields(tail[n_name:], [l_usize, l_csize], where)
         if (tail[:n_name], l_flags, l_method, l_crc, l_usize, l_csize) != (
             raw_name,

@@ -27,6 +27,7 @@ import tempfile
 import time
 import unicodedata
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Dict, Optional, Tuple, Union
 
 import numpy as np
@@ -360,15 +361,17 @@ def save(obj: Any, path: PathLike, metadata: Mapping | None = None) -> None:
 
 
 # -- load ----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
 class _Plan:
     """One entry after the first pass: its key, shape, dtype and where its data starts."""
 
-    __slots__ = ("key", "entry", "shape", "fortran", "dtype", "data_offset", "header_crc")
-
-    def __init__(self, key: str, entry: _zipread.Entry, shape: tuple, fortran: bool, dtype: np.dtype,
-                 data_offset: int, header_crc: int) -> None:  # fmt: skip
-        self.key, self.entry, self.shape, self.fortran, self.dtype = key, entry, shape, fortran, dtype
-        self.data_offset, self.header_crc = data_offset, header_crc
+    key: str
+    entry: _zipread.Entry
+    shape: tuple
+    fortran: bool
+    dtype: np.dtype
+    data_offset: int
+    header_crc: int  # the running CRC-32 of the entry up to data_offset
 
 
 def _fail(path: str, message: str) -> PersistenceError:
@@ -378,7 +381,7 @@ def _fail(path: str, message: str) -> PersistenceError:
 def _plan_entry(f: Any, entry: _zipread.Entry, key: str, path: str) -> _Plan:
     import zlib
 
-    peek = _zipread_bytes(f, entry.offset, min(entry.size, 12 + 4 * _MAX_NPY_HEADER))
+    peek = _zipread.read_bytes(f, entry.offset, min(entry.size, 12 + 4 * _MAX_NPY_HEADER))
     buf = io.BytesIO(peek)
     try:
         version = np.lib.format.read_magic(buf)
@@ -418,12 +421,6 @@ def _plan_entry(f: Any, entry: _zipread.Entry, key: str, path: str) -> _Plan:
     return _Plan(
         key, entry, tuple(shape), fortran, dtype, entry.offset + header_len, zlib.crc32(peek[:header_len])
     )
-
-
-def _zipread_bytes(f: Any, offset: int, n: int) -> bytes:
-    data = bytearray(n)
-    _zipread.read_into(f, offset, memoryview(data))
-    return bytes(data)
 
 
 def _read_plan(f: Any, plan: _Plan, path: str) -> np.ndarray:
