@@ -455,15 +455,15 @@ def predict(args: argparse.Namespace) -> int:
     except OSError as err:
         raise CLIError(f"cannot read model file {args.model}: {err}") from None
     spec = _model_spec(args.model, state, meta)
-    model = MLP(spec["in_features"], spec["hidden"], len(spec["classes"]), activation=spec["activation"],
-                dtype=np.float64)  # fmt: skip
+    n_in, n_out = spec["in_features"], len(spec["classes"])
+    model = MLP(n_in, spec["hidden"], n_out, activation=spec["activation"], dtype=np.float64)
     model.load_state_dict(state)
     mean, scale = spec["mean"], spec["scale"]
     header, rows = _read_csv(args.csv)
     width, d = len(rows[0]), spec["in_features"]
     columns = list(range(width))
     if header is not None and spec["target_name"] in header and width == d + 1:
-        columns.remove(header.index(meta["target_name"]))
+        columns.remove(header.index(spec["target_name"]))
     if len(columns) != d:
         raise CLIError(f"CSV {args.csv} has {len(columns)} feature columns, but the model expects {d}")
     X = _numeric(rows, columns, args.csv)
