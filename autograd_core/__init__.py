@@ -17,7 +17,18 @@ from ._grad_mode import enable_grad, is_grad_enabled, no_grad
 from ._gradcheck import gradcheck, gradgradcheck
 from ._primitive import REGISTRY, Primitive, mark_modified
 from ._tensor import Tensor, tensor
-from ._transforms import grad, hessian, hvp, jacobian, jvp, value_and_grad, vjp
+from ._transforms import (
+    NoGradientWarning,
+    elementwise_grad,
+    grad,
+    hessian,
+    hvp,
+    jacobian,
+    jvp,
+    value_and_grad,
+    vjp,
+)
+from ._tree import tree_flatten, tree_map, tree_unflatten
 from .ops import *  # noqa: F401,F403
 from .ops import __all__ as _ops_all
 
@@ -31,12 +42,14 @@ __all__ = [
     "Function",
     "GradcheckError",
     "GradientError",
+    "NoGradientWarning",
     "OpIndexError",
     "Primitive",
     "REGISTRY",
     "Tensor",
     "compile",
     "detect_anomaly",
+    "elementwise_grad",
     "enable_grad",
     "grad",
     "gradcheck",
@@ -49,6 +62,9 @@ __all__ = [
     "mark_modified",
     "no_grad",
     "tensor",
+    "tree_flatten",
+    "tree_map",
+    "tree_unflatten",
     "value_and_grad",
     "vjp",
     *_ops_all,

@@ -97,12 +97,14 @@ def walk(
     retain_graph: Optional[bool],
     create_graph: bool,
     inputs: Optional[Sequence[Tensor]] = None,
+    others: Optional[List[Tensor]] = None,
 ) -> Optional[List[Any]]:
     """Backpropagate from ``root``.
 
     Without ``inputs``, accumulate into ``.grad`` of every reachable leaf requiring grad
     (``Tensor.backward``). With ``inputs``, write nothing and return their gradients
-    (None where unreachable), as ``torch.autograd.grad`` does.
+    (None where unreachable), as ``torch.autograd.grad`` does; reached leaves that are not
+    among ``inputs`` are appended to ``others`` when it is given.
     """
     if not root.requires_grad:
         raise GradientError(
@@ -258,6 +260,8 @@ def walk(
         for leaf in leaves:
             if leaf in wanted:
                 wanted[leaf] = grads[leaf]
+            elif others is not None:
+                others.append(leaf)
         return [wanted[x] for x in inputs]
     _write_leaves(leaves, grads, create_graph)
     return None

@@ -19,6 +19,9 @@ class _GradState(threading.local):
     # default: every new thread records, without anomaly checks.
     flags = GRAD
     trace: Any = None  # the active compile trace (see _compile.Trace), or None
+    # How many functional transforms (grad, jvp, ...) are running on this thread: an inner
+    # transform records its own backward whenever an outer one may be tracing through it.
+    depth = 0
 
     @property
     def enabled(self) -> bool:

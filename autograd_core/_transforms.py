@@ -1,36 +1,85 @@
 """Functional transforms in the style of HIPS autograd and JAX: arrays in, arrays out.
 
 Each transform wraps its inputs as tensors on the tape, runs ``f`` and replays the tape.
-When an input is already a tensor that requires grad (an outer transform is watching),
-the inner pass records its own backward (``create_graph``), so transforms nest:
-``grad(grad(f))``, ``hessian = jacobian(grad(f))``. Forward-mode products (``jvp``,
-``hvp``) use the double-VJP identity, so no op needs a second set of rules.
+Transforms nest exactly: one that runs inside another (a thread-local depth counts them)
+or that is given a Tensor requiring grad records its own backward (``create_graph``) and
+returns Tensors, so the outer transform also differentiates through the inner one's
+closures and non-differentiated arguments, at any depth. A differentiated input that an
+outer transform is tracing enters through a fresh identity node, so the inner derivative
+never confuses it with the same value closed over (``grad(lambda x: grad(lambda y: x * y)(x))``
+is ``1``). Top-level calls take and return arrays. Inputs and outputs may be nested
+tuples, lists and dicts of arrays (a model's parameters as a dict). Forward-mode products
+(``jvp``, ``hvp``) use the double-VJP identity, so no op needs a second set of rules.
+
+>>> import autograd_core as ag
+>>> float(ag.grad(lambda x: x * ag.grad(lambda y: x * y)(2.0))(1.0))  # d/dx x**2
+2.0
+>>> ag.grad(lambda p: (p["w"] * 3.0 + p["b"]).sum())({"w": 1.0, "b": 2.0})
+{'w': array(3.), 'b': array(1.)}
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence, Tuple, Union
+import warnings
+from typing import Any, Callable, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
 from ._backward import walk
-from ._grad_mode import enable_grad
+from ._grad_mode import STATE, enable_grad
+from ._primitive import Primitive
 from ._tensor import Tensor
+from ._tree import tree_flatten, tree_map, tree_str, tree_unflatten
 
 Argnums = Union[int, Sequence[int]]
 
 
-def _watch(x: Any, who: str) -> Tuple[Tensor, bool]:
-    """Return (tensor on the tape, whether an outer transform is recording through it)."""
+class NoGradientWarning(UserWarning):
+    """Warned by grad, value_and_grad, elementwise_grad, vjp, jacobian and hessian when the
+    output does not depend on a differentiated input; that input's gradient is zeros.
+
+    Filter it like any warning: ``warnings.simplefilter("ignore", ag.NoGradientWarning)``.
+
+    >>> import warnings, autograd_core as ag
+    >>> with warnings.catch_warnings(record=True) as seen:
+    ...     warnings.simplefilter("always")
+    ...     g = ag.grad(lambda x: 3.0)(1.0)
+    >>> float(g), seen[0].category.__name__
+    (0.0, 'NoGradientWarning')
+    """
+
+
+# The identity, as a node of its own: an inner transform's input is distinct from the outer
+# tensor it came from, so closures over the outer tensor are not mistaken for the input.
+_fresh = Primitive("fresh_input", lambda x: x, lambda g, ans, x: g, register=False, elementwise=True)
+
+
+def _tracked(tree: Any) -> bool:
+    """Whether any leaf of ``tree`` is a Tensor that requires grad."""
+    if isinstance(tree, Tensor):
+        return tree.requires_grad
+    if isinstance(tree, dict):
+        tree = tree.values()
+    elif not isinstance(tree, (tuple, list)):
+        return False
+    for leaf in tree:  # a loop, not any(<genexpr>): no generator frame per call
+        if _tracked(leaf):
+            return True
+    return False
+
+
+def _watch(x: Any, who: str) -> Tensor:
+    """A tensor on the tape standing for the input ``x``."""
     if isinstance(x, Tensor) and x.requires_grad:
-        return x, True
+        with enable_grad():
+            return _fresh(x)
     data = x.data if isinstance(x, Tensor) else np.asarray(x)
     if data.dtype.kind not in "fc":
         raise TypeError(
             f"{who}: can only differentiate with respect to floating-point inputs, got dtype {data.dtype} "
             f"with shape {data.shape}"
         )
-    return Tensor._make(data).requires_grad_(True), False
+    return Tensor._make(data).requires_grad_(True)
 
 
 def _unwrap(value: Any, nested: bool) -> Any:
@@ -39,29 +88,111 @@ def _unwrap(value: Any, nested: bool) -> Any:
     return value.data if isinstance(value, Tensor) else value
 
 
+def _unwrap_tree(value: Any, nested: bool) -> Any:
+    if nested:
+        return value
+    return tree_map(lambda v: v.data if isinstance(v, Tensor) else v, value)
+
+
+def _shape(v: Any) -> tuple:
+    return v.shape if isinstance(v, Tensor) else np.shape(v)
+
+
 def _output(out: Any) -> Tensor:
     if not isinstance(out, Tensor):
         out = Tensor._make(np.asarray(out))
     return out
 
 
-def _grads(out: Tensor, inputs: Sequence[Tensor], seed: Any, nested: bool) -> list:
-    """d(out)/d(inputs) contracted with ``seed``; zeros for inputs out does not reach."""
+class _Inputs:
+    """The differentiated arguments of one transform call: their leaves on the tape and structures."""
+
+    def __init__(self, args: Sequence[Any], nums: Sequence[int], who: str) -> None:
+        self.args = list(args)
+        self.nested = STATE.depth > 0 or _tracked(self.args)
+        self.leaves: List[Tensor] = []
+        self.trees: List[Tuple[int, Any, int]] = []  # (argnum, structure, number of leaves)
+        for n in nums:
+            if not -len(self.args) <= n < len(self.args):
+                raise ValueError(
+                    f"{who}: argnums {n} is out of range for {len(self.args)} positional argument(s)"
+                )
+            leaves, tree = tree_flatten(self.args[n])
+            watched = [_watch(leaf, who) for leaf in leaves]
+            self.args[n] = tree_unflatten(tree, watched)
+            self.trees.append((n, tree, len(watched)))
+            self.leaves.extend(watched)
+
+    def call(self, f: Callable[..., Any], kwargs: dict) -> Any:
+        """``f`` on the watched arguments, recorded, one transform deeper."""
+        STATE.depth += 1
+        try:
+            with enable_grad():
+                return f(*self.args, **kwargs)
+        finally:
+            STATE.depth -= 1
+
+    def regroup(self, grads: List[Any]) -> List[Any]:
+        """The flat gradients rebuilt into each differentiated argument's structure."""
+        out, start = [], 0
+        for _, tree, count in self.trees:
+            part = [_unwrap(g, self.nested) for g in grads[start : start + count]]
+            out.append(tree_unflatten(tree, part))
+            start += count
+        return out
+
+    def describe(self, index: int) -> str:
+        start = 0
+        for n, tree, count in self.trees:
+            if index < start + count:
+                return f"argument {n}" + (f" (leaf {index - start} of {tree_str(tree)})" if tree else "")
+            start += count
+        return f"input {index}"
+
+
+def _grads(
+    out: Tensor,
+    inputs: Sequence[Tensor],
+    seed: Any,
+    nested: bool,
+    who: str,
+    describe: Optional[Callable] = None,
+) -> Tuple[list, bool]:
+    """d(out)/d(inputs) contracted with ``seed``; zeros, with a warning, for inputs out does not reach.
+
+    Also returns whether the result is on the tape: it is when ``nested``, and when ``out``
+    turns out to depend on another tensor that requires grad (``f`` closes over one), so
+    that a later backward through the result still reaches that tensor.
+    """
     if not out.requires_grad:
         grads = [None] * len(inputs)
     elif nested:
         with enable_grad():
             grads = walk(out, seed, True, True, inputs)
     else:
-        grads = walk(out, seed, True, False, inputs)
+        others: List[Tensor] = []
+        grads = walk(out, seed, True, False, inputs, others)
+        if others:  # closed over a tracked tensor: record this backward too
+            nested = True
+            seed = None if seed is None else Tensor._make(np.asarray(seed))
+            with enable_grad():
+                grads = walk(out, seed, True, True, inputs)
     result = []
-    for g, x in zip(grads, inputs):
+    for i, (g, x) in enumerate(zip(grads, inputs)):
+        if isinstance(g, np.generic):  # numpy's 0-d arithmetic returns scalars
+            g = np.asarray(g)
         if g is None:
+            if describe is not None:
+                warnings.warn(
+                    f"{who}: the output does not depend on {describe(i)}; its gradient is zeros",
+                    NoGradientWarning,
+                    stacklevel=4,
+                )
             g = np.zeros_like(x.data)
             if nested:
                 g = Tensor._make(g)
         result.append(g)
-    return result
+    return result, nested
 
 
 def _split_argnums(argnums: Argnums) -> Tuple[Tuple[int, ...], bool]:
@@ -70,22 +201,31 @@ def _split_argnums(argnums: Argnums) -> Tuple[Tuple[int, ...], bool]:
     return tuple(argnums), False
 
 
-def _prepare(args: Sequence[Any], nums: Tuple[int, ...], who: str) -> Tuple[list, list, bool]:
-    args = list(args)
-    for n in nums:
-        if not -len(args) <= n < len(args):
-            raise ValueError(f"{who}: argnums {n} is out of range for {len(args)} positional argument(s)")
-    watched, nested = [], False
-    for n in nums:
-        t, outer = _watch(args[n], who)
-        nested = nested or outer
-        args[n] = t
-        watched.append(t)
-    return args, watched, nested
+def _scalar_output(result: Any, has_aux: bool, who: str) -> Tuple[Tensor, Any]:
+    aux = None
+    if has_aux:
+        if not (isinstance(result, (tuple, list)) and len(result) == 2):
+            raise TypeError(
+                f"{who}: with has_aux=True, f must return a pair (output, aux), got {type(result).__name__}"
+            )
+        result, aux = result
+    out = _output(result)
+    if out.data.size != 1:
+        raise ValueError(
+            f"{who}: f must return a single number to be differentiated, got shape {out.shape}; "
+            "use jacobian or vjp for vector outputs"
+        )
+    return out, aux
 
 
-def value_and_grad(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Tuple[Any, Any]]:
+def value_and_grad(
+    f: Callable[..., Any], argnums: Argnums = 0, has_aux: bool = False
+) -> Callable[..., Tuple[Any, Any]]:
     """Return a function computing ``(f(*args), gradient of f)`` for a scalar-valued ``f``.
+
+    Arguments may be nested tuples/lists/dicts of arrays; each gradient has its argument's
+    structure. With ``has_aux=True``, ``f`` returns ``(output, aux)`` and the result is
+    ``((output, aux), gradient)``, as in JAX.
 
     >>> import numpy as np
     >>> from autograd_core import value_and_grad
@@ -95,24 +235,24 @@ def value_and_grad(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[...,
     nums, single = _split_argnums(argnums)
 
     def wrapped(*args: Any, **kwargs: Any) -> Tuple[Any, Any]:
-        args, watched, nested = _prepare(args, nums, "grad")
-        with enable_grad():
-            out = _output(f(*args, **kwargs))
-        if out.data.size != 1:
-            raise ValueError(
-                f"grad: f must return a single number to be differentiated, got shape {out.shape}; "
-                "use jacobian or vjp for vector outputs"
-            )
-        grads = _grads(out, watched, None, nested)
-        grads = [_unwrap(g, nested) for g in grads]
-        return _unwrap(out, nested), grads[0] if single else tuple(grads)
+        inputs = _Inputs(args, nums, "grad")
+        out, aux = _scalar_output(inputs.call(f, kwargs), has_aux, "grad")
+        flat, inputs.nested = _grads(out, inputs.leaves, None, inputs.nested, "grad", inputs.describe)
+        grads = inputs.regroup(flat)
+        value = _unwrap(out, inputs.nested)
+        result = grads[0] if single else tuple(grads)
+        if has_aux:
+            return (value, _unwrap_tree(aux, inputs.nested)), result
+        return value, result
 
     wrapped.__name__ = f"value_and_grad({getattr(f, '__name__', 'f')})"
     return wrapped
 
 
-def grad(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
+def grad(f: Callable[..., Any], argnums: Argnums = 0, has_aux: bool = False) -> Callable[..., Any]:
     """Return the gradient function of a scalar-valued ``f`` (nestable).
+
+    With ``has_aux=True``, ``f`` returns ``(output, aux)`` and the result is ``(gradient, aux)``.
 
     >>> import numpy as np
     >>> from autograd_core import grad, tanh
@@ -121,17 +261,75 @@ def grad(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
     >>> float(grad(grad(lambda x: x ** 3))(2.0))
     12.0
     """
-    vg = value_and_grad(f, argnums)
+    vg = value_and_grad(f, argnums, has_aux)
 
     def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if has_aux:
+            (_, aux), g = vg(*args, **kwargs)
+            return g, aux
         return vg(*args, **kwargs)[1]
 
     wrapped.__name__ = f"grad({getattr(f, '__name__', 'f')})"
     return wrapped
 
 
+def elementwise_grad(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
+    """The gradient of ``sum(f(x))``: for an elementwise ``f``, its derivative at every element.
+
+    >>> import numpy as np
+    >>> from autograd_core import elementwise_grad
+    >>> elementwise_grad(lambda x: x ** 2)(np.array([1.0, 2.0, 3.0]))
+    array([2., 4., 6.])
+    """
+    nums, single = _split_argnums(argnums)
+
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        inputs = _Inputs(args, nums, "elementwise_grad")
+        out = _output(inputs.call(f, kwargs))
+        seed = np.ones(out.shape, dtype=out.dtype)
+        flat, inputs.nested = _grads(
+            out, inputs.leaves, seed, inputs.nested, "elementwise_grad", inputs.describe
+        )
+        grads = inputs.regroup(flat)
+        return grads[0] if single else tuple(grads)
+
+    wrapped.__name__ = f"elementwise_grad({getattr(f, '__name__', 'f')})"
+    return wrapped
+
+
+def _seeds(v: Any, outs: List[Tensor], out_tree: Any, who: str, nested: bool) -> List[Any]:
+    leaves, tree = tree_flatten(v)
+    if tree != out_tree:
+        raise ValueError(f"{who}: v has structure {tree_str(tree)} but f's output has {tree_str(out_tree)}")
+    seeds = []
+    for s, o in zip(leaves, outs):
+        if not (nested and isinstance(s, Tensor)):
+            s = np.asarray(_unwrap(s, False), dtype=o.dtype)
+        if _shape(s) != o.shape:
+            raise ValueError(f"{who}: v has shape {_shape(s)} but f's output has shape {o.shape}")
+        seeds.append(s)
+    return seeds
+
+
+def _contract(outs: List[Tensor], seeds: List[Any]) -> Tuple[Tensor, Any]:
+    """One root and seed whose backward is the sum of each output's backward with its seed."""
+    if len(outs) == 1:
+        return outs[0], seeds[0]
+    total: Any = None
+    with enable_grad():
+        for o, s in zip(outs, seeds):
+            if o.requires_grad:
+                term = (o * s).sum()
+                total = term if total is None else total + term
+    if total is None:
+        return outs[0], seeds[0]  # nothing is tracked: every gradient is zeros
+    return total, None
+
+
 def vjp(f: Callable[..., Any], *xs: Any) -> Tuple[Any, Callable[[Any], Any]]:
     """Return ``(f(*xs), vjp_fn)`` where ``vjp_fn(v)`` gives vᵀJ for each input.
+
+    ``xs`` and ``f``'s output may be nested tuples/lists/dicts; ``v`` has the output's structure.
 
     >>> import numpy as np
     >>> from autograd_core import vjp
@@ -139,20 +337,21 @@ def vjp(f: Callable[..., Any], *xs: Any) -> Tuple[Any, Callable[[Any], Any]]:
     >>> back(np.array([1.0, 10.0]))
     array([ 3., 30.])
     """
-    args, watched, nested = _prepare(xs, tuple(range(len(xs))), "vjp")
-    with enable_grad():
-        out = _output(f(*args))
+    inputs = _Inputs(xs, tuple(range(len(xs))), "vjp")
+    result = inputs.call(f, {})
+    out_leaves, out_tree = tree_flatten(result)
+    outs = [_output(o) for o in out_leaves]
 
     def vjp_fn(v: Any) -> Any:
-        seed = v if (nested and isinstance(v, Tensor)) else np.asarray(_unwrap(v, False), dtype=out.dtype)
-        if np.shape(seed) != out.shape:
-            raise ValueError(f"vjp: v has shape {np.shape(seed)} but f's output has shape {out.shape}")
-        if nested and not isinstance(seed, Tensor):
+        nested = inputs.nested or _tracked(v)
+        root, seed = _contract(outs, _seeds(v, outs, out_tree, "vjp", nested))
+        if nested and seed is not None and not isinstance(seed, Tensor):
             seed = Tensor._make(seed)
-        grads = [_unwrap(g, nested) for g in _grads(out, watched, seed, nested)]
+        flat, inputs.nested = _grads(root, inputs.leaves, seed, nested, "vjp", inputs.describe)
+        grads = inputs.regroup(flat)
         return grads[0] if len(grads) == 1 else tuple(grads)
 
-    return _unwrap(out, nested), vjp_fn
+    return _unwrap_tree(tree_unflatten(out_tree, outs), inputs.nested), vjp_fn
 
 
 def jacobian(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:
@@ -168,9 +367,11 @@ def jacobian(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:
         raise TypeError(f"jacobian: argnums must be an int, got {argnums!r}")
 
     def wrapped(*args: Any, **kwargs: Any) -> Any:
-        args, (x,), nested = _prepare(args, (argnums,), "jacobian")
-        with enable_grad():
-            out = _output(f(*args, **kwargs))
+        inputs = _Inputs(args, (argnums,), "jacobian")
+        if len(inputs.leaves) != 1 or inputs.trees[0][1] is not None:
+            raise TypeError("jacobian: the differentiated argument must be one array, not a structure")
+        (x,), nested = inputs.leaves, inputs.nested
+        out = _output(inputs.call(f, kwargs))
         rows = []
         for i in range(out.data.size):
             seed = np.zeros(out.data.size, dtype=out.dtype)
@@ -178,7 +379,14 @@ def jacobian(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:
             seed = seed.reshape(out.shape)
             if nested:
                 seed = Tensor._make(seed)
-            rows.append(_grads(out, [x], seed, nested)[0])
+            (row,), nested = _grads(out, [x], seed, nested, "jacobian")
+            rows.append(row)
+        if not out.requires_grad:
+            warnings.warn(
+                f"jacobian: the output does not depend on argument {argnums}; its Jacobian is zeros",
+                NoGradientWarning,
+                stacklevel=2,
+            )
         if nested:
             from .ops import reshape, stack
 
@@ -206,9 +414,11 @@ def hessian(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:
 
 
 def jvp(f: Callable[..., Any], xs: Any, vs: Any) -> Tuple[Any, Any]:
-    """Forward-mode product: return ``(f(*xs), J·v)``; ``xs``, ``vs`` a tuple or one array.
+    """Forward-mode product: return ``(f(*xs), J·v)``; ``xs``, ``vs`` a tuple of arguments or one argument.
 
-    Computed as the derivative of the linear map u ↦ Jᵀu (double VJP).
+    Each argument (and ``f``'s output) may be a nested tuple/list/dict of arrays; tangents
+    have the primals' structure. Computed as the derivative of the linear map u ↦ Jᵀu
+    (double VJP).
 
     >>> import numpy as np
     >>> from autograd_core import jvp
@@ -220,27 +430,41 @@ def jvp(f: Callable[..., Any], xs: Any, vs: Any) -> Tuple[Any, Any]:
     vs = (vs,) if single else tuple(vs)
     if len(xs) != len(vs):
         raise ValueError(f"jvp: got {len(xs)} inputs but {len(vs)} tangents")
-    args, watched, nested = _prepare(xs, tuple(range(len(xs))), "jvp")
+    inputs = _Inputs(xs, tuple(range(len(xs))), "jvp")
+    tangents: List[Any] = []
+    for x, v in zip(xs, vs):
+        leaves, tree = tree_flatten(v)
+        if tree != tree_flatten(x)[1]:
+            raise ValueError(
+                f"jvp: tangent structure {tree_str(tree)} does not match {tree_str(tree_flatten(x)[1])}"
+            )
+        tangents.extend(leaves)
+    for x, v in zip(inputs.leaves, tangents):
+        if _shape(v) != x.shape:
+            raise ValueError(f"jvp: tangent shape {_shape(v)} does not match input shape {x.shape}")
+    nested = inputs.nested or _tracked(vs)
+    result = inputs.call(f, {})
+    out_leaves, out_tree = tree_flatten(result)
+    outs = [_output(o) for o in out_leaves]
     with enable_grad():
-        out = _output(f(*args))
-        for x, v in zip(watched, vs):
-            if np.shape(v) != x.shape:
-                raise ValueError(f"jvp: tangent shape {np.shape(v)} does not match input shape {x.shape}")
-        u = Tensor._make(np.zeros(out.shape, dtype=out.dtype)).requires_grad_(True)
-        if not out.requires_grad:
-            return _unwrap(out, nested), np.zeros(out.shape, dtype=out.dtype)
-        pulled = walk(out, u, True, True, watched)
+        us = [Tensor._make(np.zeros(o.shape, dtype=o.dtype)).requires_grad_(True) for o in outs]
         total = None
-        for g, v in zip(pulled, vs):
-            if g is None:
-                continue
-            term = (g * v).sum()
-            total = term if total is None else total + term
+        root, seed = _contract(outs, us)
+        if root.requires_grad:
+            pulled = walk(root, seed, True, True, inputs.leaves)
+            for g, v in zip(pulled, tangents):
+                if g is not None:
+                    term = (g * v).sum()
+                    total = term if total is None else total + term
         if total is None or not total.requires_grad:
-            tangent = np.zeros(out.shape, dtype=out.dtype)
-            return _unwrap(out, nested), tangent
-        (tangent,) = walk(total, None, nested, nested, [u])
-    return _unwrap(out, nested), _unwrap(tangent, nested)
+            found: List[Any] = [None] * len(us)
+        else:
+            found = walk(total, None, nested, nested, us)
+    tangent_out = [
+        _unwrap(t, nested) if t is not None else np.zeros(o.shape, dtype=o.dtype) for t, o in zip(found, outs)
+    ]
+    primal = _unwrap_tree(tree_unflatten(out_tree, outs), inputs.nested)
+    return primal, tree_unflatten(out_tree, tangent_out)
 
 
 def hvp(f: Callable[..., Any], x: Any, v: Any) -> Tuple[Any, Any]:
@@ -251,15 +475,18 @@ def hvp(f: Callable[..., Any], x: Any, v: Any) -> Tuple[Any, Any]:
     >>> hvp(lambda x: (x ** 3).sum(), np.array([1.0, 2.0]), np.array([1.0, 0.0]))
     (array(9.), array([6., 0.]))
     """
-    _, (xt,), nested = _prepare([x], (0,), "hvp")
+    inputs = _Inputs([x], (0,), "hvp")
+    if len(inputs.leaves) != 1 or inputs.trees[0][1] is not None:
+        raise TypeError("hvp: x must be one array, not a structure")
+    (xt,), nested = inputs.leaves, inputs.nested or _tracked(v)
+    out = _output(inputs.call(f, {}))
+    if out.data.size != 1:
+        raise ValueError(f"hvp: f must return a single number, got shape {out.shape}")
+    if _shape(v) != xt.shape:
+        raise ValueError(f"hvp: v has shape {_shape(v)} but x has shape {xt.shape}")
     with enable_grad():
-        out = _output(f(xt))
-        if out.data.size != 1:
-            raise ValueError(f"hvp: f must return a single number, got shape {out.shape}")
-        if np.shape(v) != xt.shape:
-            raise ValueError(f"hvp: v has shape {np.shape(v)} but x has shape {xt.shape}")
-        (g,) = _grads(out, [xt], None, True)
+        (g,), _ = _grads(out, [xt], None, True, "hvp")
         if not g.requires_grad:
             return _unwrap(out, nested), np.zeros_like(xt.data)
-        (hv,) = _grads((g * v).sum(), [xt], None, nested)
+        (hv,), nested = _grads((g * v).sum(), [xt], None, nested, "hvp")
     return _unwrap(out, nested), _unwrap(hv, nested)
