@@ -10,6 +10,7 @@ any depth work and each tensor's gradient is complete before it is propagated. A
 from __future__ import annotations
 
 import heapq
+import threading
 from typing import Any, List, Optional, Sequence
 
 import numpy as np
@@ -267,6 +268,11 @@ def walk(
     return None
 
 
+# Backward passes on several threads may share a leaf (one model, many workers): the
+# read-add-write of its .grad is one critical section, so no accumulation is lost.
+_LEAF_LOCK = threading.Lock()
+
+
 def _write_leaves(leaves: List[Tensor], grads: dict, create_graph: bool) -> None:
     handed_out = set()
     for t in leaves:
@@ -274,6 +280,8 @@ def _write_leaves(leaves: List[Tensor], grads: dict, create_graph: bool) -> None
         if not create_graph:
             if isinstance(g, Tensor):
                 g = g.data
+            if type(g) is not np.ndarray:  # numpy's 0-d arithmetic returns scalars
+                g = np.asarray(g)
             # Arrays passed through unchanged (add, reshape) may reach two leaves; users
             # mutate .grad in place (clipping), so never let two leaves share a buffer.
             if g.base is not None or id(g) in handed_out:
@@ -282,12 +290,13 @@ def _write_leaves(leaves: List[Tensor], grads: dict, create_graph: bool) -> None
             g = Tensor._make(g)
         elif not isinstance(g, Tensor):
             g = Tensor._make(g)
-        if t.grad is None:
-            t.grad = g
-        elif create_graph:
-            t.grad = t.grad + g
-        else:
-            t.grad = Tensor._make(t.grad.data + g.data)
+        with _LEAF_LOCK:
+            if t.grad is None:
+                t.grad = g
+            elif create_graph:
+                t.grad = t.grad + g
+            else:
+                t.grad = Tensor._make(t.grad.data + g.data)
 
 
 def _check_backward(out: Tensor, index: int, g: Any) -> None:

@@ -260,13 +260,18 @@ def var(x: Any, axis: Any = None, ddof: int = 0, keepdims: bool = False) -> Any:
 
 
 def std(x: Any, axis: Any = None, ddof: int = 0, keepdims: bool = False) -> Any:
-    """Standard deviation over ``axis`` (sqrt of var).
+    """Standard deviation over ``axis`` (sqrt of var); gradient 0 where all elements are equal.
 
     >>> import autograd_core as ag
     >>> ag.std(ag.tensor([1.0, 3.0])).item()
     1.0
     """
-    return sqrt(var(x, axis=axis, ddof=ddof, keepdims=keepdims))
+    v = var(x, axis=axis, ddof=ddof, keepdims=keepdims)
+    # Kink: where the elements along the axis are all equal (or there is one), var = 0 and
+    # sqrt'(0) = inf meets d(var) = 0; the gradient is taken as 0 there (as norm at 0). The
+    # double where keeps sqrt away from 0, so no inf * 0 = NaN is ever computed.
+    spread = v > 0
+    return where(spread, sqrt(where(spread, v, 1)), 0)
 
 
 def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> Any:

@@ -219,3 +219,18 @@ def test_logsumexp_of_all_minus_inf_is_minus_inf_without_nan() -> None:
 def test_sigmoid_second_derivative_is_finite_at_1e4() -> None:
     assert np.isfinite(grad(grad(lambda x: ag.sigmoid(x)))(1e4))
     assert np.isfinite(grad(grad(lambda x: ag.softplus(x)))(-1e4))
+
+
+def test_std_and_var_where_all_elements_are_equal_have_gradient_zero() -> None:
+    np.testing.assert_array_equal(
+        ag.grad(lambda x: ag.std(x, axis=0).sum())(np.array([[1.0, 2.0, 3.0]])), [[0.0, 0.0, 0.0]]
+    )
+    np.testing.assert_array_equal(ag.grad(lambda x: ag.std(x))(np.full(4, 2.5)), np.zeros(4))
+    np.testing.assert_array_equal(ag.grad(lambda x: ag.var(x))(np.full(4, 2.5)), np.zeros(4))
+    np.testing.assert_array_equal(
+        ag.grad(lambda x: ag.std(x, ddof=1))(np.full(3, -1.0, np.float32)), np.zeros(3)
+    )
+    # elsewhere the gradient is the usual (x - mean) / (n std), rows with a spread unaffected
+    x = np.array([[1.0, 3.0], [2.0, 2.0]])
+    np.testing.assert_allclose(ag.grad(lambda t: ag.std(t, axis=1).sum())(x), [[-0.5, 0.5], [0.0, 0.0]])
+    assert ag.std(ag.tensor([1.0, 3.0])).item() == 1.0

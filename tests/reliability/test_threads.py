@@ -163,3 +163,17 @@ def test_concurrent_engine_only_loops_and_transforms_match_alone(frequent_switch
         assert a[0] == b[0]
         np.testing.assert_array_equal(a[1], b[1])
         np.testing.assert_array_equal(a[2], b[2])
+
+
+def test_accumulating_into_a_shared_leaf_from_four_threads_loses_nothing(frequent_switches):
+    # Each thread's backward adds 2 to every element of w.grad; nothing may be lost between
+    # one thread reading w.grad and writing the sum back.
+    n = scaled(2_000, 20_000)
+    w = tensor(np.zeros(4), requires_grad=True)
+
+    def work():
+        for _ in range(n):
+            (w * 2).sum().backward()
+
+    _run_threads([work] * 4)
+    np.testing.assert_array_equal(w.grad.numpy(), np.full(4, 2.0 * 4 * n))
