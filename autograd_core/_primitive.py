@@ -9,9 +9,10 @@ run on Tensors and are recorded (higher-order derivatives with no second set of 
 
 from __future__ import annotations
 
+import inspect
 import itertools
 import sys
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict, Optional, Tuple
 
 import numpy as np
 
@@ -160,9 +161,21 @@ class Primitive:
                 f"Primitive {name!r}: elementwise=True needs a VJP rule for argument 0, not joint="
             )
         self.elementwise = elementwise
+        # A differentiable op records every argument that requires grad: one declared
+        # without a rule (None, or past the last rule) gets a rule that raises, so a
+        # gradient that is needed is an error, never a silent zero. An op with no rule at
+        # all (floor, comparisons) is piecewise constant: its outputs never require grad.
+        self._declared = tuple(v is not None for v in vjps)
+        if joint is None and any(self._declared):
+            count = max(len(vjps), _positional_count(forward, len(vjps)))
+            vjps = tuple(
+                _no_rule(name, i, forward) if i >= len(vjps) or vjps[i] is None else vjps[i]
+                for i in range(count)
+            )
+        self.vjps = vjps
         # The rule the backward hot path calls for elementwise nodes, looked up once here.
         self.vjp0 = vjps[0] if elementwise else None
-        # Which arguments have a rule, by position; None when ``joint`` covers them all.
+        # Which arguments are recorded, by position; None when ``joint`` covers them all.
         self._rules = None if joint is not None else tuple(v is not None for v in vjps)
         self._rule0 = self._has_rule(0)
         self._rule1 = self._has_rule(1)
@@ -175,7 +188,7 @@ class Primitive:
     @property
     def differentiable(self) -> bool:
         """Whether any argument has a derivative rule."""
-        return self.joint is not None or any(v is not None for v in self.vjps)
+        return self.joint is not None or any(self._declared)
 
     def _has_rule(self, i: int) -> bool:
         rules = self._rules
@@ -329,6 +342,10 @@ class Primitive:
                 return self._apply_unary(x)
             if n == 2:
                 return self.call2(args[0], args[1])
+        for v in kwargs.values():
+            if isinstance(v, Tensor):  # clip(x, a_min=t): a Tensor is recorded by position
+                args, kwargs = self._by_position(args, kwargs)
+                break
         for a in args:  # a loop, not any(<genexpr>): no generator frame per call
             if isinstance(a, Tensor):
                 break
@@ -349,6 +366,36 @@ class Primitive:
             raise _forward_error(self, err, args) from None
         return self._record(args, kwargs, out)
 
+    def _by_position(self, args: tuple, kwargs: dict) -> Tuple[tuple, dict]:
+        """Move keyword arguments up to the last Tensor among them into positional slots."""
+        try:
+            params = list(inspect.signature(self.forward).parameters.values())
+        except (TypeError, ValueError):
+            params = []
+        kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        positional = [p for p in params if p.kind in kinds]
+        last = max(
+            (i for i, p in enumerate(positional) if isinstance(kwargs.get(p.name), Tensor)), default=-1
+        )
+        kwargs = dict(kwargs)
+        args = list(args)
+        for p in positional[len(args) : last + 1]:
+            if p.name in kwargs:
+                args.append(kwargs.pop(p.name))
+            elif p.default is not inspect.Parameter.empty:
+                args.append(p.default)
+            else:
+                raise TypeError(f"{self.name}: missing argument {p.name!r}")
+        for key, v in kwargs.items():
+            if isinstance(v, Tensor):
+                if v.requires_grad:
+                    raise NotImplementedError(
+                        f"{self.name}: argument {key!r} is a Tensor that requires grad, but it is not "
+                        "differentiable (no VJP rule); pass a constant (t.detach()) instead"
+                    )
+                kwargs[key] = v.data
+        return tuple(args), kwargs
+
     def _record(self, args: tuple, kwargs: dict, out: Any) -> Tensor:
         """Wrap ``out`` as a Tensor, recording a node if grad mode is on and an input needs it."""
         flags = STATE.flags
@@ -364,12 +411,11 @@ class Primitive:
             rules = self._rules
             i = 0
             for a in args:
-                if (
-                    isinstance(a, Tensor)
-                    and a.requires_grad
-                    and (rules is None or (i < len(rules) and rules[i]))
-                ):
-                    found.append(i)
+                if isinstance(a, Tensor) and a.requires_grad:
+                    if rules is None or (i < len(rules) and rules[i]):
+                        found.append(i)
+                    elif rules:  # a differentiable op called with more arguments than it has rules
+                        raise _no_rule(self.name, i, self.forward)(None, None)
                 i += 1
             diff = tuple(found)
         if not diff:
@@ -398,6 +444,40 @@ class Primitive:
 
     def __repr__(self) -> str:
         return f"<primitive {self.name}>"
+
+
+def _positional_count(forward: Callable[..., Any], default: int) -> int:
+    """How many arguments ``forward`` takes by position (``default`` when it cannot be told)."""
+    nin = getattr(forward, "nin", None)  # a numpy ufunc
+    if isinstance(nin, int):
+        return nin
+    try:
+        params = inspect.signature(forward).parameters.values()
+    except (TypeError, ValueError):
+        return default
+    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return sum(1 for p in params if p.kind in kinds)
+
+
+def _argument_name(forward: Callable[..., Any], i: int) -> str:
+    try:
+        params = [p.name for p in inspect.signature(forward).parameters.values()]
+    except (TypeError, ValueError):
+        return f"argument {i}"
+    return f"argument {i} ({params[i]!r})" if i < len(params) else f"argument {i}"
+
+
+def _no_rule(name: str, i: int, forward: Callable[..., Any]) -> Callable[..., Any]:
+    """The rule of an argument declared without one: a gradient for it is an error."""
+    which = _argument_name(forward, i)
+
+    def rule(g: Any, ans: Any, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError(
+            f"{name}: no VJP rule for {which}, but it is a Tensor that requires grad; give the "
+            f"Primitive a rule for it, or pass a constant (e.g. t.detach()) if it needs no gradient"
+        )
+
+    return rule
 
 
 def _binary_node(prim: Primitive, out: np.ndarray, a: Any, b: Any, diff: tuple) -> Tensor:

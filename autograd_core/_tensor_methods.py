@@ -173,6 +173,8 @@ _METHODS = {
     "__ne__": _binary(ops.not_equal, "__ne__"),
     "__and__": _binary(ops.logical_and, "__and__"),
     "__or__": _binary(ops.logical_or, "__or__"),
+    "__rand__": _binary(ops.logical_and, "__rand__", reflected=True),
+    "__ror__": _binary(ops.logical_or, "__ror__", reflected=True),
     "__invert__": _unary(ops.logical_not),
     "__neg__": _unary(ops.neg),
     "__abs__": _unary(ops.abs_),

@@ -1,6 +1,7 @@
 """Activation primitives and compositions, stable at |x| = 1e4.
 
-Conventions (tested): relu'(0) = 0; leaky_relu'(0) = negative_slope; step (Heaviside,
+Conventions (tested): relu'(0) = 0; leaky_relu'(0) = negative_slope (and the slope's own
+derivative is 0 at x = 0, like elu's alpha); step (Heaviside,
 step(0) = 1 as in the lecture's table) has gradient 0 everywhere.
 """
 
@@ -12,8 +13,8 @@ from typing import Any
 import numpy as np
 
 from .._primitive import Primitive
-from .arithmetic import where
-from .elementwise import erf, tanh
+from .arithmetic import minimum, where
+from .elementwise import erf, expm1, tanh
 
 
 def _sigmoid_forward(x: Any) -> Any:
@@ -58,6 +59,7 @@ leaky_relu = Primitive(
     "leaky_relu",
     lambda x, negative_slope=0.01: np.where(x > 0, x, x * negative_slope),
     lambda g, ans, x, negative_slope=0.01: where(x > 0, g, g * negative_slope),
+    lambda g, ans, x, negative_slope=0.01: where(x > 0, 0, g * x),
     elementwise=True,
     doc="x for x > 0, else negative_slope * x.\n\n>>> import autograd_core as ag\n"
     ">>> ag.leaky_relu(ag.tensor([-1.0, 2.0]), 0.1).numpy()\narray([-0.1,  2. ])",
@@ -66,6 +68,7 @@ elu = Primitive(
     "elu",
     _elu_forward,
     lambda g, ans, x, alpha=1.0: where(x > 0, g, g * (ans + alpha)),
+    lambda g, ans, x, alpha=1.0: g * expm1(minimum(x, 0)),  # 0 for x > 0, as the output there
     elementwise=True,
     doc="x for x > 0, else alpha * (e**x - 1).\n\n>>> import autograd_core as ag\n"
     ">>> ag.elu(ag.tensor([0.0, 2.0])).numpy()\narray([0., 2.])",

@@ -116,26 +116,39 @@ where = Primitive(
 def _clip_mask_forward(x: Any, lo: Any, hi: Any) -> Any:
     mask = np.ones(np.shape(x), dtype=bool)
     if lo is not None:
-        mask &= x >= lo
+        mask = mask & (x >= lo)  # not in place: a bound may broadcast x to a larger shape
     if hi is not None:
-        mask &= x <= hi
+        mask = mask & (x <= hi)
     return mask
 
 
 _clip_mask = Primitive("clip_mask", _clip_mask_forward)
 
 
-def _clip_forward(x: Any, lo: Any = None, hi: Any = None) -> Any:
-    if lo is None and hi is None:
+def _clip_forward(x: Any, a_min: Any = None, a_max: Any = None) -> Any:
+    if a_min is None and a_max is None:
         raise ValueError("clip: at least one of a_min and a_max must be given")
-    return np.clip(x, lo, hi)
+    return np.clip(x, a_min, a_max)
 
 
+def _clip_dlo(g: Any, ans: Any, x: Any, a_min: Any = None, a_max: Any = None) -> Any:
+    # the lower bound is the output where x < a_min, unless a_max < a_min (then a_max is: numpy's order)
+    return where(x < a_min if a_max is None else logical_and(x < a_min, a_min <= a_max), g, 0)
+
+
+def _clip_dhi(g: Any, ans: Any, x: Any, a_min: Any = None, a_max: Any = None) -> Any:
+    return where(x > a_max if a_min is None else logical_or(x > a_max, a_min > a_max), g, 0)
+
+
+# Kinks: at x == a_min or x == a_max the gradient goes to x, not to the bound.
 clip = Primitive(
     "clip",
     _clip_forward,
-    lambda g, ans, x, lo=None, hi=None: where(_clip_mask(x, lo, hi), g, 0),
-    doc="Clamp to [lo, hi]; the gradient passes where lo <= x <= hi (as torch.clamp).\n\n"
+    lambda g, ans, x, a_min=None, a_max=None: where(_clip_mask(x, a_min, a_max), g, 0),
+    _clip_dlo,
+    _clip_dhi,
+    doc="Clamp to [a_min, a_max]; the gradient passes to x where a_min <= x <= a_max (as torch.clamp), "
+    "else to the bound that is the output.\n\n"
     ">>> import autograd_core as ag\n>>> ag.clip(ag.tensor([-2.0, 0.5, 2.0]), -1, 1).numpy()\n"
     "array([-1. ,  0.5,  1. ])",
 )

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from .._primitive import Primitive
-from .arithmetic import where
+from .arithmetic import logical_and, where
 
 exp = Primitive(
     "exp",
@@ -106,7 +106,7 @@ def _pow_dx(g: Any, ans: Any, x: Any, p: Any) -> Any:
     # Elsewhere p itself stays in the formula, so d²/dx dp = x**(p-1) (1 + p log x) holds.
     if isinstance(p, (int, float)) or (type(p) is np.ndarray and p.ndim == 0):  # a constant exponent
         return g * 0 if p == 0 else g * (p * x ** (p - 1))
-    singular = (p == 0) & (x == 0)
+    singular = logical_and(p == 0, x == 0)  # a function, not &: x may be an ndarray and p a Tensor
     p_safe = where(singular, 1, p)
     return g * where(singular, 0, p_safe * x ** (p_safe - 1))
 

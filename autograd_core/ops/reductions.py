@@ -167,7 +167,7 @@ def _logsumexp_forward(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     return out if keepdims else np.squeeze(out, axis=axis)
 
 
-logsumexp = Primitive(
+_logsumexp = Primitive(
     "logsumexp",
     _logsumexp_forward,
     lambda g, ans, x, axis=None, keepdims=False: (
@@ -177,6 +177,77 @@ logsumexp = Primitive(
     ">>> float(ag.logsumexp(ag.tensor([1e4, 1e4])).item() - 1e4)  # doctest: +ELLIPSIS\n"
     "0.693...",
 )
+
+
+def _weighted_sum(a: Any, b: Any, axis: Any) -> tuple:
+    """sum(b * exp(a - m)) over ``axis`` and the shift m, both with the axes kept."""
+    if np.broadcast_shapes(np.shape(a), np.shape(b)) != np.shape(a):
+        raise ValueError(f"logsumexp: b of shape {np.shape(b)} does not broadcast to a's shape {np.shape(a)}")
+    normalize_axes(axis, np.ndim(a), "logsumexp")
+    m = np.max(a, axis=axis, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0)
+    return np.sum(b * np.exp(a - m), axis=axis, keepdims=True), m
+
+
+def _logsumexp_b_forward(
+    a: Any, b: Any, axis: Any = None, keepdims: bool = False, signed: bool = False
+) -> Any:
+    s, m = _weighted_sum(a, b, axis)
+    with np.errstate(divide="ignore", invalid="ignore"):  # log(0) = -inf; a negative sum is NaN unless signed
+        out = np.log(np.abs(s) if signed else s) + m
+    return out if keepdims else np.squeeze(out, axis=axis)
+
+
+def _logsumexp_sign_forward(a: Any, b: Any, axis: Any = None, keepdims: bool = False) -> Any:
+    sign = np.sign(_weighted_sum(a, b, axis)[0])
+    return sign if keepdims else np.squeeze(sign, axis=axis)
+
+
+_logsumexp_sign = Primitive(
+    "logsumexp_sign", _logsumexp_sign_forward, doc="The sign of sum(b * exp(a)) (no gradient)."
+)
+
+
+def _lse_b_share(g: Any, ans: Any, a: Any, b: Any, axis: Any, keepdims: bool) -> Any:
+    # d log|s| / ds = 1 / s = sign(s) e**-ans, with s = sum(b e**a); undefined where s = 0
+    sign = _logsumexp_sign(a, b, axis=axis, keepdims=True)
+    return _keep(g, a, axis, keepdims) * sign * exp(a - _keep(ans, a, axis, keepdims))
+
+
+_logsumexp_b = Primitive(
+    "logsumexp_b",
+    _logsumexp_b_forward,
+    lambda g, ans, a, b, axis=None, keepdims=False, signed=False: (
+        _lse_b_share(g, ans, a, b, axis, keepdims) * b
+    ),
+    lambda g, ans, a, b, axis=None, keepdims=False, signed=False: _lse_b_share(g, ans, a, b, axis, keepdims),
+    doc="log|sum(b * exp(a))| over ``axis`` (NaN for a negative sum unless signed=True), stably.",
+)
+
+
+def logsumexp(
+    a: Any, axis: Any = None, b: Any = None, keepdims: bool = False, return_sign: bool = False
+) -> Any:
+    """log(sum(b * exp(a))) over ``axis``, computed stably (``scipy.special.logsumexp``'s signature).
+
+    ``b`` weights each term and is differentiable; with ``return_sign=True`` the result is
+    ``(log|sum|, sign of the sum)``, otherwise a negative weighted sum gives NaN, as scipy does.
+
+    >>> import autograd_core as ag
+    >>> float(ag.logsumexp(ag.tensor([1e4, 1e4])).item() - 1e4)  # doctest: +ELLIPSIS
+    0.693...
+    >>> out, sign = ag.logsumexp(ag.tensor([0.0, 0.0]), b=ag.tensor([1.0, -3.0]), return_sign=True)
+    >>> round(out.item(), 4), sign.item()
+    (0.6931, -1.0)
+    """
+    if b is None:
+        if not return_sign:
+            return _logsumexp(a, axis=axis, keepdims=keepdims)
+        b = 1.0
+    out = _logsumexp_b(a, b, axis=axis, keepdims=keepdims, signed=return_sign)
+    if return_sign:
+        return out, _logsumexp_sign(a, b, axis=axis, keepdims=keepdims)
+    return out
 
 
 def _softmax_forward(x: Any, axis: int = -1) -> Any:

@@ -255,10 +255,21 @@ def _pad_vjp(g, ans, x, pad_width, constant_values=0.0):
     return getitem(g, tuple(slice(int(lo), int(lo) + n) for (lo, _), n in zip(widths, x.shape)))
 
 
+def _pad_dvalue(g, ans, x, pad_width, constant_values=0.0):
+    if np.ndim(constant_values) != 0:
+        raise NotImplementedError(
+            f"pad: a gradient for per-side constant_values of shape {np.shape(constant_values)} is not "
+            "supported; pass one scalar Tensor, or a constant"
+        )
+    return g.sum() - _pad_vjp(g, ans, x, pad_width).sum()  # every padded element is the value
+
+
 pad = Primitive(
     "pad",
     _pad_forward,
     _pad_vjp,
+    None,
+    _pad_dvalue,
     doc="Pad with a constant (``numpy.pad`` with mode='constant'); the gradient is the "
     "un-padded slice.\n\n"
     ">>> import autograd_core as ag\n>>> ag.pad(ag.tensor([1.0]), 1).numpy()\narray([0., 1., 0.])",
