@@ -18,7 +18,7 @@ import numpy as np
 from ._errors import AnomalyError, GradientError
 from ._grad_mode import ANOMALY, STATE, enable_grad
 from ._primitive import MUTATION_CLOCK, format_site
-from ._tensor import SAME_SHAPE0, Tensor, node_args
+from ._tensor import SAME_SHAPE0, Tensor, node_args, version_of
 
 
 def _rules_with_kwargs(prim: Any, diff: tuple, g: Any, ans: Any, call_args: tuple, kwargs: dict) -> list:
@@ -71,16 +71,17 @@ def _check_versions(out: Tensor) -> None:
     stamp = out._stamp
     name = out._prim.name
     for i, a in enumerate(node_args(out)):
-        if isinstance(a, Tensor) and a._version > stamp:
+        if isinstance(a, Tensor) and version_of(a) > stamp:
             raise GradientError(
                 f"backward of '{name}': input {i} (shape {a.shape}) was modified in place after "
-                f"the op saved it (tensor version {a._version}, op recorded at version clock "
-                f"{stamp}); use an out-of-place op, or modify a copy"
+                f"the op saved it, directly or through a view or detach() of it (tensor version "
+                f"{version_of(a)}, op recorded at version clock {stamp}); use an out-of-place op, "
+                "or modify a copy"
             )
-    if out._version > stamp:
+    if version_of(out) > stamp:
         raise GradientError(
             f"backward of '{name}': its output (shape {out.shape}) was modified in place "
-            f"(version {out._version} > {stamp}); the saved value no longer matches"
+            f"(version {version_of(out)} > {stamp}); the saved value no longer matches"
         )
 
 

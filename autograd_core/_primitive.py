@@ -18,7 +18,7 @@ import numpy as np
 
 from ._errors import AnomalyError, OpIndexError
 from ._grad_mode import ANOMALY, GRAD, SLOW, STATE, TRACE
-from ._tensor import SAME_SHAPE0, Tensor
+from ._tensor import SAME_SHAPE0, Tensor, alias_root
 
 _next_seq = itertools.count(1).__next__
 _new = object.__new__
@@ -55,6 +55,9 @@ def mark_modified(t: Tensor) -> None:
     """
     MUTATION_CLOCK[0] += 1
     t._version = MUTATION_CLOCK[0]
+    base = getattr(t, "_base", None)
+    if base is not None:  # a view or a detach(): the tensor it aliases changed too
+        base._version = MUTATION_CLOCK[0]
 
 
 # Python scalars met by the binary operators, as read-only 0-d arrays: numpy's ufuncs take a
@@ -444,6 +447,21 @@ class Primitive:
 
     def __repr__(self) -> str:
         return f"<primitive {self.name}>"
+
+
+class ViewPrimitive(Primitive):
+    """A primitive whose output may be a view of its first input's data (basic slicing,
+    reshape, transpose): such an output shares the input's version counter, so an in-place
+    write through either is seen by every op that saved the other."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        out = Primitive.__call__(self, *args, **kwargs)
+        x = args[0] if args else None
+        if type(x) is Tensor and type(out) is Tensor:
+            owner = out.data.base
+            if owner is not None and (owner is x.data or owner is x.data.base):
+                out._base = alias_root(x)
+        return out
 
 
 def _positional_count(forward: Callable[..., Any], default: int) -> int:

@@ -86,6 +86,20 @@ class GradFn:
         return f"<{self.name}Backward seq={self.seq}>"
 
 
+def alias_root(t: Tensor) -> Tensor:
+    """The tensor whose version counter ``t`` shares: ``t`` itself unless it is an alias."""
+    base = getattr(t, "_base", None)
+    return t if base is None else base
+
+
+def version_of(t: Tensor) -> int:
+    """The version of ``t``'s data: the latest write through ``t`` or any alias of it."""
+    base = getattr(t, "_base", None)
+    if base is not None and base._version > t._version:
+        return base._version
+    return t._version
+
+
 def _as_array(value: Any, dtype: Any = None) -> np.ndarray:
     if isinstance(value, Tensor):
         value = value.data
@@ -112,7 +126,19 @@ class Tensor:
     array([2., 4., 6.])
     """
 
-    __slots__ = ("data", "requires_grad", "grad", "_version", *NODE_SLOTS, "_const", "_site", "__weakref__")
+    # ``_base``, set only on aliases (views, detach()), is the tensor whose data they share:
+    # their in-place writes bump its version too, and backward reads it (see version_of).
+    __slots__ = (
+        "data",
+        "requires_grad",
+        "grad",
+        "_version",
+        *NODE_SLOTS,
+        "_const",
+        "_site",
+        "_base",
+        "__weakref__",
+    )
     __array_ufunc__ = None  # make ``ndarray <op> Tensor`` defer to our reflected operators
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
@@ -194,7 +220,9 @@ class Tensor:
         >>> tensor([1.0], requires_grad=True).detach().requires_grad
         False
         """
-        return Tensor._make(self.data)
+        out = Tensor._make(self.data)
+        out._base = alias_root(self)  # shares the version counter, as in PyTorch
+        return out
 
     def numpy(self) -> np.ndarray:
         """The underlying ndarray (shared, not copied)."""

@@ -54,6 +54,7 @@ def _record_inplace(self: Tensor, op: Any, *rest: Any) -> None:
     value and node, also where ``self`` appears among ``rest`` (``x *= x``).
     """
     old = _shadow(self)
+    self._base = None  # rebound to a new array below: no longer an alias of anything
     mark_modified(self)
     result = op(old, *[old if r is self else r for r in rest])
     _take_node(self, result)
@@ -78,6 +79,9 @@ def _shadow(self: Tensor) -> Tensor:
     _take_node(old, self)
     old.requires_grad = self.requires_grad
     old._version = self._version
+    base = getattr(self, "_base", None)
+    if base is not None:
+        old._base = base
     return old
 
 

@@ -10,7 +10,7 @@ from typing import Any, List, Sequence
 
 import numpy as np
 
-from .._primitive import Primitive
+from .._primitive import Primitive, ViewPrimitive
 from ._helpers import normalize_axes
 from .arithmetic import where
 
@@ -59,14 +59,14 @@ def _inverse_axes(axes: Any, ndim: int) -> Any:
 
 
 # -- the derivative sheet ------------------------------------------------------------------
-reshape = Primitive(
+reshape = ViewPrimitive(
     "reshape",
     _reshape_forward,
     lambda g, ans, x, shape: reshape(g, x.shape),
     doc="Reshape ``x`` (numpy semantics, -1 allowed); d/dx reshapes back.\n\n"
     ">>> import autograd_core as ag\n>>> ag.reshape(ag.tensor([1.0, 2.0]), (2, 1)).shape\n(2, 1)",
 )
-transpose = Primitive(
+transpose = ViewPrimitive(
     "transpose",
     lambda x, axes=None: np.transpose(x, axes),
     lambda g, ans, x, axes=None: transpose(g, _inverse_axes(axes, x.ndim)),
@@ -119,7 +119,7 @@ def _scatter_forward(g: np.ndarray, idx: Any, shape: tuple) -> np.ndarray:
     return out
 
 
-getitem = Primitive(
+getitem = ViewPrimitive(
     "getitem",
     _getitem_forward,
     lambda g, ans, x, idx: scatter(g, idx, x.shape),

@@ -210,3 +210,65 @@ def test_mutation_never_yields_a_silently_wrong_gradient(op, kind, target, value
     # No error: the gradient must be that of the function actually evaluated, at x0.
     expected = ag.grad(lambda t: ag.sum(fn(t * 1.0) * fn(t * 1.0)))(x0)
     np.testing.assert_allclose(x.grad.data, expected, rtol=1e-10, atol=1e-12)
+
+
+# -- aliases share the version counter (views and detach(), as in PyTorch) ----------------------
+
+
+def test_writing_through_detach_after_an_op_saved_the_value_raises():
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    d = x.detach()
+    d += 10
+    with pytest.raises(GradientError, match="backward of 'mul'.*through a view or detach"):
+        y.backward()
+
+
+@pytest.mark.parametrize(
+    "make_view",
+    [
+        lambda x: x[0:2],
+        lambda x: x[None, ...][0],
+        lambda x: x.reshape(3, 1),
+        lambda x: x.T,
+        lambda x: ag.expand_dims(x, 0),
+        lambda x: ag.squeeze(ag.expand_dims(x, 0)),
+        lambda x: x.detach()[1:],
+    ],
+    ids=["slice", "newaxis", "reshape", "T", "expand_dims", "squeeze", "detach-slice"],
+)
+def test_writes_through_a_view_or_into_its_base_are_seen_by_either(make_view):
+    w = ag.tensor(2.0, requires_grad=True)
+    x = ag.tensor([1.0, 2.0, 3.0])
+    saved_view = make_view(x)
+    y = (w * saved_view).sum()  # mul saved the view
+    x += 1.0  # write into the base
+    with pytest.raises(GradientError, match="backward of 'mul'"):
+        y.backward()
+    x = ag.tensor([1.0, 2.0, 3.0])
+    y = (w * x).sum()  # mul saved the base
+    v = make_view(x)
+    v *= 2.0  # write through the view
+    with pytest.raises(GradientError, match="backward of 'mul'"):
+        y.backward()
+
+
+def test_copies_are_not_aliases():
+    w = ag.tensor(2.0, requires_grad=True)
+    x = ag.tensor([1.0, 2.0, 3.0])
+    y = (w * x).sum()
+    c = x[[0, 2]]  # integer-array indexing copies
+    c += 1.0
+    m = x[x > 1.5]  # so does a boolean mask
+    m *= 3.0
+    y.backward()
+    assert w.grad.item() == 6.0
+
+
+def test_an_alias_written_before_the_op_is_harmless():
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    d = x.detach()
+    with ag.no_grad():
+        d += 1.0  # x is now [2, 3]
+    (x * x).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [4.0, 6.0])
