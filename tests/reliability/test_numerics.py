@@ -214,6 +214,7 @@ OPS = {
     "log1p": (ag.log1p, [_uniform(-0.999, 1e4)]),
     "log_softmax": (lambda x: ag.log_softmax(x, axis=1), [BIG]),
     "logsumexp": (lambda x: ag.logsumexp(x, axis=0), [BIG]),
+    "logsumexp_b": (lambda x, b: ag.logsumexp(x, axis=0, b=b), [BIG, np.abs(SMALL) + 0.5]),
     "matmul": (ag.matmul, [BIG, SMALL.T]),
     "max": (lambda x: ag.max(x, axis=1), [BIG]),
     "maximum": (ag.maximum, [BIG, SMALL]),
@@ -287,6 +288,7 @@ ADJOINTS = {
     "clip_mask": "clip",
     "tie_share": "max",
     "prod_except_self": "prod",
+    "logsumexp_sign": "logsumexp_b",
 }
 
 
