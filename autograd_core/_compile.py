@@ -404,7 +404,9 @@ def _is_float(v: Any) -> bool:
 def _nudge(v: np.ndarray) -> np.ndarray:
     # A relative change far below any threshold a program branches on, yet visible in every value
     # that depends on the input (exact zeros move too).
-    return v * (1 + 2.0**-20) + np.where(v == 0, 2.0**-40, 0).astype(v.dtype)
+    return np.asarray(
+        v * (1 + 2.0**-20) + np.where(v == 0, 2.0**-40, 0).astype(v.dtype)
+    )  # 0-d stays an array
 
 
 def compile(

@@ -192,6 +192,14 @@ def test_signatures_are_cached_up_to_the_bound():
         ag.compile(3)
 
 
+def test_an_inner_transform_closing_over_a_traced_value_replays_exactly():
+    f = lambda x: x * ag.grad(lambda y: ag.sin(x * y))(2.0)  # noqa: E731
+    c = ag.compile(ag.grad(f))
+    for x in (np.array(0.5), np.array(-1.25), np.array(2.0)):
+        assert_bit_identical(c(x), ag.grad(f)(x))
+    assert c.stats["eager"] == 0
+
+
 def test_inside_an_outer_transform_it_runs_eagerly_and_records():
     c = ag.compile(lambda x: ag.sum(x**3))
     assert float(ag.grad(c)(2.0)) == 12.0
