@@ -17,7 +17,7 @@ from ._grad_mode import enable_grad, is_grad_enabled, no_grad
 from ._gradcheck import gradcheck, gradgradcheck
 from ._primitive import REGISTRY, Primitive, mark_modified
 from ._tensor import Tensor, tensor
-from ._transforms import grad, hessian, hvp, jacobian, jvp, value_and_grad, vjp
+from ._transforms import grad, hessian, holomorphic_grad, hvp, jacobian, jvp, value_and_grad, vjp
 from .ops import *  # noqa: F401,F403
 from .ops import __all__ as _ops_all
 
@@ -42,6 +42,7 @@ __all__ = [
     "gradcheck",
     "gradgradcheck",
     "hessian",
+    "holomorphic_grad",
     "hvp",
     "is_grad_enabled",
     "jacobian",

@@ -46,12 +46,25 @@ def _seed(root: Tensor, grad: Any, create_graph: bool) -> Any:
             raise ValueError(f"backward: grad has shape {seed.shape} but the output has shape {root.shape}")
     if create_graph and not isinstance(seed, Tensor):
         seed = Tensor._make(seed)
+    if seed.dtype.kind == "c":  # the rules carry the conjugate cotangent: see ops/complex.py
+        from .ops import conj
+
+        seed = conj(seed)
     return seed
+
+
+def _hand_out(g: Any) -> Any:
+    """A gradient leaving the walk, back in the users' convention (ops/complex.py)."""
+    if g is not None and g.dtype.kind == "c":
+        from .ops import conj
+
+        g = conj(g)
+    return g
 
 
 def _fit(g: Any, like: np.ndarray, out: Tensor, index: int) -> Any:
     """Undo broadcasting and restore dtype so ``g`` matches ``like`` exactly."""
-    from .ops import astype, sum_to
+    from .ops.shape import cast_gradient, sum_to
 
     shape = like.shape
     if g.shape != shape:
@@ -62,7 +75,7 @@ def _fit(g: Any, like: np.ndarray, out: Tensor, index: int) -> Any:
             )
         g = sum_to(g, shape)
     if g.dtype != like.dtype:
-        g = astype(g, like.dtype)
+        g = cast_gradient(g, like.dtype)
     return g
 
 
@@ -258,7 +271,7 @@ def walk(
         for leaf in leaves:
             if leaf in wanted:
                 wanted[leaf] = grads[leaf]
-        return [wanted[x] for x in inputs]
+        return [_hand_out(wanted[x]) for x in inputs]
     _write_leaves(leaves, grads, create_graph)
     return None
 
@@ -267,6 +280,8 @@ def _write_leaves(leaves: List[Tensor], grads: dict, create_graph: bool) -> None
     handed_out = set()
     for t in leaves:
         g = grads[t]
+        if g.dtype.kind == "c":
+            g = _hand_out(g)
         if not create_graph:
             if isinstance(g, Tensor):
                 g = g.data
@@ -278,12 +293,13 @@ def _write_leaves(leaves: List[Tensor], grads: dict, create_graph: bool) -> None
             g = Tensor._make(g)
         elif not isinstance(g, Tensor):
             g = Tensor._make(g)
-        if t.grad is None:
-            t.grad = g
+        old = t._grad
+        if old is None:
+            t._grad = g
         elif create_graph:
-            t.grad = t.grad + g
+            t._grad = old + g
         else:
-            t.grad = Tensor._make(t.grad.data + g.data)
+            t._grad = Tensor._make(old.data + g.data)
 
 
 def _check_backward(out: Tensor, index: int, g: Any) -> None:
@@ -298,6 +314,12 @@ def _check_backward(out: Tensor, index: int, g: Any) -> None:
 
 def run_backward(root: Tensor, grad: Any, retain_graph: Optional[bool], create_graph: bool) -> None:
     """Entry point of ``Tensor.backward``."""
+    if grad is None and root.dtype.kind == "c":
+        raise TypeError(
+            f"backward: the output is complex (dtype {root.dtype}, shape {root.shape}); a gradient is "
+            "defined for a real-valued loss: take ag.real(z), ag.abs(z) or ag.abs2(z) first, or pass "
+            "grad= (PyTorch's convention), or use holomorphic_grad for f'(z)"
+        )
     if create_graph:
         with enable_grad():
             walk(root, grad, retain_graph, True)

@@ -112,13 +112,15 @@ class Tensor:
     array([2., 4., 6.])
     """
 
-    __slots__ = ("data", "requires_grad", "grad", "_version", *NODE_SLOTS, "_const", "_site", "__weakref__")
+    # ``grad`` is a property over the ``_grad`` slot (assignments are checked); node
+    # construction on the hot path writes ``_grad`` directly.
+    __slots__ = ("data", "requires_grad", "_grad", "_version", *NODE_SLOTS, "_const", "_site", "__weakref__")
     __array_ufunc__ = None  # make ``ndarray <op> Tensor`` defer to our reflected operators
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
         array = _as_array(data, dtype)
         self.data = array
-        self.grad: Optional[Tensor] = None
+        self._grad: Optional[Tensor] = None
         self._version = 0
         self._prim = None
         self.requires_grad = False
@@ -131,10 +133,41 @@ class Tensor:
         t = object.__new__(cls)
         t.data = data
         t.requires_grad = False
-        t.grad = None
+        t._grad = None
         t._version = 0
         t._prim = None
         return t
+
+    @property
+    def grad(self) -> Optional[Tensor]:
+        """The accumulated gradient (a Tensor of this tensor's shape and dtype), or None.
+
+        Assigning checks shape and dtype; ``t.grad = None`` is the way to reset it.
+
+        >>> from autograd_core import tensor
+        >>> w = tensor([1.0, 2.0])
+        >>> w.grad = [0.5, 0.5]
+        >>> w.grad = None
+        """
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Any) -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                value = Tensor(value)
+            data = self.data
+            if value.data.shape != data.shape:
+                raise ValueError(
+                    f"grad: cannot assign a gradient of shape {value.data.shape} to a tensor of shape "
+                    f"{data.shape}; it must match (use t.grad = None to reset it)"
+                )
+            if value.data.dtype != data.dtype:
+                raise TypeError(
+                    f"grad: cannot assign a gradient of dtype {value.data.dtype} to a tensor of dtype "
+                    f"{data.dtype} (shape {data.shape}); cast it with .astype({str(data.dtype)!r})"
+                )
+        self._grad = value
 
     # -- basic properties ---------------------------------------------------------------
     @property

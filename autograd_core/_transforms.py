@@ -103,6 +103,11 @@ def value_and_grad(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[...,
                 f"grad: f must return a single number to be differentiated, got shape {out.shape}; "
                 "use jacobian or vjp for vector outputs"
             )
+        if out.dtype.kind == "c":
+            raise TypeError(
+                f"grad: f returned a complex number (dtype {out.dtype}); grad needs a real-valued f "
+                "(take ag.real, ag.abs or ag.abs2 of it), or use holomorphic_grad for f'(z)"
+            )
         grads = _grads(out, watched, None, nested)
         grads = [_unwrap(g, nested) for g in grads]
         return _unwrap(out, nested), grads[0] if single else tuple(grads)
@@ -128,6 +133,50 @@ def grad(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
 
     wrapped.__name__ = f"grad({getattr(f, '__name__', 'f')})"
     return wrapped
+
+
+def holomorphic_grad(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
+    """Return the complex derivative f'(z) of a holomorphic, single-number ``f`` (HIPS autograd's).
+
+    Real inputs are taken as complex. For an ``f`` that is not holomorphic the result is
+    the conjugate of grad(real(f)), which is not a derivative: check that ``f`` is holomorphic.
+
+    >>> import autograd_core as ag
+    >>> complex(ag.holomorphic_grad(lambda z: z ** 3)(1.0 + 2.0j))  # 3 z²
+    (-9+12j)
+    """
+    nums, single = _split_argnums(argnums)
+
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        args = list(args)
+        for n in nums:
+            if -len(args) <= n < len(args) and not isinstance(args[n], Tensor):
+                a = np.asarray(args[n])
+                if a.dtype.kind in "fiu":
+                    args[n] = a.astype(np.result_type(a.dtype, np.complex64))
+        args, watched, nested = _prepare(args, nums, "holomorphic_grad")
+        with enable_grad():
+            out = _output(f(*args, **kwargs))
+        if out.data.size != 1:
+            raise ValueError(f"holomorphic_grad: f must return a single number, got shape {out.shape}")
+        # Seeded with 1, the gradient of Re f is conj(f'(z)) by the Cauchy-Riemann equations.
+        from .ops import conj
+
+        grads = [_unwrap(conj(g), nested) for g in _grads(out, watched, None, nested)]
+        return grads[0] if single else tuple(grads)
+
+    wrapped.__name__ = f"holomorphic_grad({getattr(f, '__name__', 'f')})"
+    return wrapped
+
+
+def _refuse_complex(who: str, *values: Any) -> None:
+    for v in values:
+        if np.asarray(v.data if isinstance(v, Tensor) else v).dtype.kind == "c":
+            raise TypeError(
+                f"{who}: complex inputs and outputs are not supported (a real Jacobian of a complex "
+                "map has twice the entries); use vjp, grad of a real-valued f, or holomorphic_grad, "
+                "or pass the real and imaginary parts as separate real arrays"
+            )
 
 
 def vjp(f: Callable[..., Any], *xs: Any) -> Tuple[Any, Callable[[Any], Any]]:
@@ -171,6 +220,7 @@ def jacobian(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:
         args, (x,), nested = _prepare(args, (argnums,), "jacobian")
         with enable_grad():
             out = _output(f(*args, **kwargs))
+        _refuse_complex("jacobian", x, out)
         rows = []
         for i in range(out.data.size):
             seed = np.zeros(out.data.size, dtype=out.dtype)
@@ -230,11 +280,14 @@ def jvp(f: Callable[..., Any], xs: Any, vs: Any) -> Tuple[Any, Any]:
         if not out.requires_grad:
             return _unwrap(out, nested), np.zeros(out.shape, dtype=out.dtype)
         pulled = walk(out, u, True, True, watched)
+        from .ops import conj
+
         total = None
         for g, v in zip(pulled, vs):
             if g is None:
                 continue
-            term = (g * v).sum()
+            # Re(sum conj(Jᵀu)·v) has u-gradient J·v, also for complex maps (conj is free on reals).
+            term = (conj(g) * v).sum()
             total = term if total is None else total + term
         if total is None or not total.requires_grad:
             tangent = np.zeros(out.shape, dtype=out.dtype)
@@ -252,6 +305,7 @@ def hvp(f: Callable[..., Any], x: Any, v: Any) -> Tuple[Any, Any]:
     (array(9.), array([6., 0.]))
     """
     _, (xt,), nested = _prepare([x], (0,), "hvp")
+    _refuse_complex("hvp", xt, v)
     with enable_grad():
         out = _output(f(xt))
         if out.data.size != 1:

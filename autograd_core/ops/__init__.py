@@ -25,6 +25,7 @@ from .arithmetic import (
     sub,
     where,
 )
+from .complex import abs2, angle, conj, conjugate, imag, real
 from .elementwise import (
     abs_,
     ceil,

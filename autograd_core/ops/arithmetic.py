@@ -75,6 +75,7 @@ maximum = Primitive(
     _winner_vjp(operator.gt, True),
     _winner_vjp(operator.gt, False),
     elementwise=True,
+    real_only=True,
     doc="Elementwise max; a tie sends half the gradient to each side.\n\n"
     ">>> import autograd_core as ag\n>>> ag.maximum(ag.tensor([1.0, 5.0]), 2.0).numpy()\n"
     "array([2., 5.])",
@@ -85,6 +86,7 @@ minimum = Primitive(
     _winner_vjp(operator.lt, True),
     _winner_vjp(operator.lt, False),
     elementwise=True,
+    real_only=True,
     doc="Elementwise min; a tie sends half the gradient to each side.\n\n"
     ">>> import autograd_core as ag\n>>> ag.minimum(ag.tensor([1.0, 5.0]), 2.0).numpy()\n"
     "array([1., 2.])",
@@ -135,6 +137,7 @@ clip = Primitive(
     "clip",
     _clip_forward,
     lambda g, ans, x, lo=None, hi=None: where(_clip_mask(x, lo, hi), g, 0),
+    real_only=True,
     doc="Clamp to [lo, hi]; the gradient passes where lo <= x <= hi (as torch.clamp).\n\n"
     ">>> import autograd_core as ag\n>>> ag.clip(ag.tensor([-2.0, 0.5, 2.0]), -1, 1).numpy()\n"
     "array([-1. ,  0.5,  1. ])",
