@@ -11,7 +11,6 @@ from ._errors import GradcheckError
 from ._grad_mode import enable_grad, no_grad
 from ._tensor import Tensor
 
-
 _LOW_PRECISION = ("float16", "float32", "complex64")
 
 
