@@ -41,7 +41,8 @@ def _seed(root: Tensor, grad: Any, create_graph: bool) -> Any:
             seed = np.asarray(seed)
             if seed.dtype.kind not in "fc":
                 raise TypeError(f"backward: grad must be floating point, got dtype {seed.dtype}")
-            seed = seed.astype(root.dtype, copy=False)
+            # A copy: a rule may pass it through to a leaf's .grad, which users zero in place.
+            seed = seed.astype(root.dtype)
         if seed.shape != root.shape:
             raise ValueError(f"backward: grad has shape {seed.shape} but the output has shape {root.shape}")
     if create_graph and not isinstance(seed, Tensor):

@@ -265,6 +265,16 @@ class Tensor:
     def __int__(self) -> int:
         return int(self.item())
 
+    def __format__(self, spec: str) -> str:
+        if not spec:
+            return str(self)
+        if self.data.size != 1:
+            raise TypeError(
+                f"format: the format spec {spec!r} applies to one-element tensors, got shape {self.shape}; "
+                "format t.item() of an element, or np.array2string(t.numpy())"
+            )
+        return format(self.data.item(), spec)
+
     def __bool__(self) -> bool:
         if self.data.size != 1:
             raise ValueError(
@@ -280,10 +290,13 @@ class Tensor:
         grad: Any = None,
         retain_graph: Optional[bool] = None,
         create_graph: bool = False,
+        *,
+        gradient: Any = None,
     ) -> None:
         """Accumulate d(self)/d(leaf) into ``leaf.grad`` for every leaf that requires grad.
 
-        ``grad`` is the upstream gradient (required unless ``self`` has one element).
+        ``grad`` is the upstream gradient (required unless ``self`` has one element);
+        ``gradient=`` is accepted as its PyTorch name.
         ``retain_graph`` defaults to ``create_graph``, as in PyTorch; without it the saved
         values are freed and a second backward through the same graph raises.
 
@@ -295,6 +308,10 @@ class Tensor:
         """
         from ._backward import run_backward
 
+        if gradient is not None:
+            if grad is not None:
+                raise TypeError("backward: pass the upstream gradient once, as grad= or as gradient=")
+            grad = gradient
         run_backward(self, grad, retain_graph, create_graph)
 
     def __repr__(self) -> str:

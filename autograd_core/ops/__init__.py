@@ -68,6 +68,7 @@ from .shape import (
     astype,
     broadcast_to,
     concatenate,
+    copy,
     expand_dims,
     flatten,
     gather,

@@ -89,6 +89,13 @@ sum_to = Primitive(
     ">>> import autograd_core as ag\n>>> ag.sum_to(ag.tensor([[1.0, 2.0], [3.0, 4.0]]), (1, 2)).numpy()\n"
     "array([[4., 6.]])",
 )
+copy = Primitive(
+    "copy",
+    lambda x: np.array(x, copy=True),
+    lambda g, ans, x: g,
+    elementwise=True,
+    doc="A differentiable copy (``Tensor.clone``): new memory, the gradient passes unchanged.",
+)
 astype = Primitive(
     "astype",
     lambda x, dtype: np.asarray(x).astype(dtype, copy=False),
