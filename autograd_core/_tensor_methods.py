@@ -8,6 +8,7 @@ bump its version, so any earlier op that saved the old value refuses to backward
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -146,7 +147,25 @@ def _reshape(self: Tensor, *shape: Any) -> Tensor:
 
 
 def _transpose(self: Tensor, *axes: Any) -> Tensor:
-    """Permute axes (reverse them when none are given)."""
+    """Permute axes, as numpy (reverse them when none are given); PyTorch's swap is ``swapaxes``."""
+    if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+        axes = tuple(axes[0])
+    if len(axes) == 2 and self.ndim != 2:
+        raise ValueError(
+            f"transpose: numpy's transpose takes a permutation of all {self.ndim} axes, got {axes}; "
+            f"to swap two axes (PyTorch's transpose) use swapaxes{axes}"
+        )
+    if len(axes) == 2 and tuple(int(a) % 2 for a in axes) == (0, 1):
+        warnings.warn(
+            f"transpose{axes}: the identity permutation (numpy's meaning), so nothing moves; to swap "
+            f"the two axes (PyTorch's transpose{axes}) use swapaxes{axes} or .T",
+            stacklevel=2,
+        )
+    return ops.transpose(self, axes or None)
+
+
+def _permute(self: Tensor, *axes: Any) -> Tensor:
+    """Permute axes, PyTorch-style: ``t.permute(2, 0, 1)`` (the same as numpy's transpose with axes)."""
     if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
         axes = tuple(axes[0])
     return ops.transpose(self, axes or None)
@@ -193,7 +212,7 @@ _METHODS = {
     "argmin": _reduction(ops.argmin),
     "reshape": _reshape,
     "transpose": _transpose,
-    "permute": _transpose,
+    "permute": _permute,
 }
 for _op in (
     ops.exp,

@@ -156,7 +156,8 @@ def _expand(subscripts: str, ndims: List[int]) -> tuple:
             raise ValueError(f"einsum: {subscripts!r} has a '.' that is not part of one '...'")
         widths.append(nd - (len(t) - 3) if "..." in t else 0)
         if widths[-1] < 0 or ("..." not in t and len(t) != nd):
-            raise ValueError(f"einsum: operand {t!r} does not fit an array with {nd} dims ({subscripts!r})")
+            expected = f"at least {len(t) - 3}" if "..." in t else str(len(t))
+            raise ValueError(f"einsum: operand {t!r} has {nd} dims, expected {expected} ({subscripts!r})")
     ell = "".join(fresh[: max(widths, default=0)])
     del fresh[: len(ell)]
     terms = [t.replace("...", ell[len(ell) - w :] if w else "") for t, w in zip(terms, widths)]
@@ -189,7 +190,7 @@ def einsum(*args: Any) -> Any:
         raise TypeError("einsum: needs subscripts and at least one operand")
     if isinstance(args[0], str):
         subscripts, operands = args[0], list(args[1:])
-    elif len(args) >= 2 and not isinstance(args[1], str):
+    elif len(args) >= 2 and isinstance(args[1], (list, tuple)):
         subscripts, operands = _from_interleaved(args)
     else:
         raise TypeError(f"einsum: subscripts must be a string, got {type(args[0]).__name__}")

@@ -115,6 +115,15 @@ def test_complex_gradients_match_torch(name: str) -> None:
         np.testing.assert_allclose(leaf.grad.data, t_leaf.grad.resolve_conj().numpy(), rtol=1e-10, atol=1e-12)
 
 
+def test_check_grad_keeps_complex_inputs_complex() -> None:
+    from autograd_core.testing import check_grad
+
+    assert check_grad(lambda z: z * ag.exp(z), _c(3), second_order=True)
+    wrong = Primitive("square_conj", np.square, lambda g, ans, x: g * 2 * np.conj(x), register=False)
+    with pytest.raises(GradcheckError, match=r"\((real|imaginary) part\)"):
+        check_grad(wrong, _c(3))
+
+
 def test_abs_of_a_real_input_times_a_complex_constant() -> None:
     # The regression of issue 9: the rules once mixed conventions and gave 1.342.
     g = ag.grad(lambda a: ag.abs(a * (2 + 1j)).sum())(np.array([1.5]))

@@ -111,6 +111,12 @@ def test_transpose_keeps_numpys_meaning() -> None:
     assert x.transpose(1, 0, 2).shape == (3, 2, 4)  # axes: a permutation, as numpy
     assert x.permute(2, 0, 1).shape == (4, 2, 3)
     assert x.swapaxes(0, 2).shape == (4, 3, 2)  # PyTorch's transpose(0, 2)
+    with pytest.raises(ValueError, match=r"permutation of all 3 axes, got \(0, 2\); .* use swapaxes\(0, 2\)"):
+        x.transpose(0, 2)
+    m = tensor(np.arange(6.0).reshape(2, 3))
+    assert m.transpose(1, 0).shape == (3, 2)  # both meanings agree
+    with pytest.warns(UserWarning, match=r"identity permutation .* use swapaxes\(0, 1\) or \.T"):
+        assert m.transpose(0, 1).shape == (2, 3)  # numpy: nothing moves; PyTorch would swap
 
 
 def test_einsum_full_syntax_values_match_numpy() -> None:
@@ -136,7 +142,7 @@ def test_einsum_full_syntax_values_match_numpy() -> None:
         (("ii", np.ones((2, 3))), r"index 'i' of operand 'ii' repeats over axes of sizes 2 and 3"),
         (("...i->i", np.ones((2, 3))), r"broadcasts 1 dims under '...' but its output has no '...'"),
         (("ij->ii", np.ones((2, 2))), "the output of 'ij->ii' repeats an index"),
-        (("ij", np.ones(3)), "operand 'ij' does not fit an array with 1 dims"),
+        (("ij", np.ones(3)), "operand 'ij' has 1 dims, expected 2"),
         ((np.ones(2), [60]), r"must be an int in \[0, 52\) or \.\.\., got 60"),
         (("i,i", np.ones(2)), "names 2 operands but 1 were given"),
     ],
