@@ -236,8 +236,8 @@ class Primitive:
         prim, forward = self, self.forward
         rule0 = self._rule1 if reflected else self._rule0
         float_output = self.float_output
-        elementwise = self.elementwise
         real_only = self.real_only
+        inline_scalar = self.elementwise and not real_only  # x * 0.5 may skip record()
         state = STATE
 
         def record(out: Any, a: Any, b: Any, ga: bool, gb: bool) -> Tensor:
@@ -285,12 +285,7 @@ class Primitive:
                     raise _forward_error(prim, err, (self, raw)) from None
                 flags = state.flags
                 if flags == GRAD and self.requires_grad and rule0:
-                    if (
-                        type(out) is not _ndarray
-                        or not float_output
-                        or not (elementwise and scalar)
-                        or real_only
-                    ):
+                    if type(out) is not _ndarray or not float_output or not (inline_scalar and scalar):
                         return record(out, self, other, True, False)
                     # x * 0.5, x + 1.0, ...: the innermost loop of user code, so inlined
                     t = _new(Tensor)
