@@ -42,17 +42,31 @@ def _seed(root: Tensor, grad: Any, create_graph: bool) -> Any:
             seed = np.asarray(seed)
             if seed.dtype.kind not in "fc":
                 raise TypeError(f"backward: grad must be floating point, got dtype {seed.dtype}")
-            seed = seed.astype(root.dtype, copy=False)
+            # A copy: a rule may pass it through to a leaf's .grad, which users zero in place.
+            seed = seed.astype(root.dtype)
         if seed.shape != root.shape:
             raise ValueError(f"backward: grad has shape {seed.shape} but the output has shape {root.shape}")
     if create_graph and not isinstance(seed, Tensor):
         seed = Tensor._make(seed)
+    if seed.dtype.kind == "c":  # the rules carry the conjugate cotangent: see ops/complex.py
+        from .ops import conj
+
+        seed = conj(seed)
     return seed
+
+
+def _hand_out(g: Any) -> Any:
+    """A gradient leaving the walk, back in the users' convention (ops/complex.py)."""
+    if g is not None and g.dtype.kind == "c":
+        from .ops import conj
+
+        g = conj(g)
+    return g
 
 
 def _fit(g: Any, like: np.ndarray, out: Tensor, index: int) -> Any:
     """Undo broadcasting and restore dtype so ``g`` matches ``like`` exactly."""
-    from .ops import astype, sum_to
+    from .ops.shape import cast_gradient, sum_to
 
     shape = like.shape
     if g.shape != shape:
@@ -63,7 +77,7 @@ def _fit(g: Any, like: np.ndarray, out: Tensor, index: int) -> Any:
             )
         g = sum_to(g, shape)
     if g.dtype != like.dtype:
-        g = astype(g, like.dtype)
+        g = cast_gradient(g, like.dtype)
     return g
 
 
@@ -264,7 +278,7 @@ def walk(
                 wanted[leaf] = grads[leaf]
             elif others is not None:
                 others.append(leaf)
-        return [wanted[x] for x in inputs]
+        return [_hand_out(wanted[x]) for x in inputs]
     _write_leaves(leaves, grads, create_graph)
     return None
 
@@ -278,6 +292,8 @@ def _write_leaves(leaves: List[Tensor], grads: dict, create_graph: bool) -> None
     handed_out = set()
     for t in leaves:
         g = grads[t]
+        if g.dtype.kind == "c":
+            g = _hand_out(g)
         if not create_graph:
             if isinstance(g, Tensor):
                 g = g.data
@@ -292,12 +308,13 @@ def _write_leaves(leaves: List[Tensor], grads: dict, create_graph: bool) -> None
         elif not isinstance(g, Tensor):
             g = Tensor._make(g)
         with _LEAF_LOCK:
-            if t.grad is None:
-                t.grad = g
+            old = t._grad
+            if old is None:
+                t._grad = g
             elif create_graph:
-                t.grad = t.grad + g
+                t._grad = old + g
             else:
-                t.grad = Tensor._make(t.grad.data + g.data)
+                t._grad = Tensor._make(old.data + g.data)
 
 
 def _check_backward(out: Tensor, index: int, g: Any) -> None:
@@ -312,6 +329,12 @@ def _check_backward(out: Tensor, index: int, g: Any) -> None:
 
 def run_backward(root: Tensor, grad: Any, retain_graph: Optional[bool], create_graph: bool) -> None:
     """Entry point of ``Tensor.backward``."""
+    if grad is None and root.dtype.kind == "c":
+        raise TypeError(
+            f"backward: the output is complex (dtype {root.dtype}, shape {root.shape}); a gradient is "
+            "defined for a real-valued loss: take ag.real(z), ag.abs(z) or ag.abs2(z) first, or pass "
+            "grad= (PyTorch's convention), or use holomorphic_grad for f'(z)"
+        )
     if create_graph:
         with enable_grad():
             walk(root, grad, retain_graph, True)

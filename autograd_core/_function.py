@@ -110,6 +110,12 @@ def _make_joint(cls: type):
         taped = isinstance(ans, Tensor)
         if taped:  # create_graph: hand back the Tensors on the tape for saved arrays
             ctx._swap = {id(a.data): a for a in (*args, ans) if isinstance(a, Tensor)}
+        # backward sees PyTorch's convention: conjugate the inner cotangent (ops/complex.py).
+        complex_g = g.dtype.kind == "c"
+        if complex_g:
+            from .ops import conj
+
+            g = conj(g)
         try:
             grads = cls.backward(ctx, g)
         finally:
@@ -140,6 +146,10 @@ def _make_joint(cls: type):
                     f"{name}.backward returned a gradient of dtype {gi.dtype} for argument {i}, "
                     f"which has dtype {a_dtype}"
                 )
+            if gi.dtype.kind == "c":
+                from .ops import conj
+
+                gi = conj(gi)
             checked.append(gi)
         return checked
 

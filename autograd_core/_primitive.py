@@ -12,6 +12,7 @@ from __future__ import annotations
 import inspect
 import itertools
 import sys
+import warnings
 from typing import Any, Callable, Dict, Optional, Tuple
 
 import numpy as np
@@ -121,6 +122,15 @@ def _forward_error(prim: Primitive, err: Exception, args: tuple) -> Exception:
     return kind(f"{prim.name}: {message} (inputs: {_describe(args)})")
 
 
+def complex_refused(prim: Primitive, value: np.ndarray) -> TypeError:
+    """The error of an op whose rules are real-only, recorded on complex numbers."""
+    return TypeError(
+        f"{prim.name}: its derivative rules hold for real numbers only, but a complex value (shape "
+        f"{value.shape}, dtype {value.dtype}) that requires grad reached it; apply it to ag.real(z), "
+        "ag.imag(z) or ag.abs(z) instead, or compute it under no_grad()"
+    )
+
+
 class Primitive:
     """A differentiable operation: a numpy ``forward`` and its VJP rules.
 
@@ -148,6 +158,7 @@ class Primitive:
         doc: Optional[str] = None,
         float_output: bool = True,
         elementwise: bool = False,
+        real_only: bool = False,
     ) -> None:
         self.name = name
         self.forward = forward
@@ -176,6 +187,9 @@ class Primitive:
                 for i in range(count)
             )
         self.vjps = vjps
+        # real_only=True: the rules assume real numbers (orderings, kinks), so recording the
+        # op on complex input is refused rather than differentiated wrongly.
+        self.real_only = real_only
         # The rule the backward hot path calls for elementwise nodes, looked up once here.
         self.vjp0 = vjps[0] if elementwise else None
         # Which arguments are recorded, by position; None when ``joint`` covers them all.
@@ -184,8 +198,12 @@ class Primitive:
         self._rule1 = self._has_rule(1)
         self._apply_unary = self.as_unary_method()
         if register:
-            if name in REGISTRY:
-                raise ValueError(f"Primitive: an op named {name!r} is already registered")
+            if name in REGISTRY:  # re-running a notebook cell: the newest declaration wins
+                warnings.warn(
+                    f"Primitive: an op named {name!r} was already registered; the new declaration "
+                    "replaces it in the registry (pass register=False to keep both)",
+                    stacklevel=2,
+                )
             REGISTRY[name] = self
 
     @property
@@ -215,6 +233,8 @@ class Primitive:
             if gx or gy:
                 if type(out) is not _ndarray:
                     out = _asarray(out)
+                if self.real_only and out.dtype.kind == "c":
+                    raise complex_refused(self, out)
                 if self.float_output or out.dtype.kind in "fc":
                     return _binary_node(self, out, x, y, _DIFF2[gx][gy])
         elif flags & SLOW:
@@ -232,12 +252,15 @@ class Primitive:
         prim, forward = self, self.forward
         rule0 = self._rule1 if reflected else self._rule0
         float_output = self.float_output
-        elementwise = self.elementwise
+        real_only = self.real_only
+        inline_scalar = self.elementwise and not real_only  # x * 0.5 may skip record()
         state = STATE
 
         def record(out: Any, a: Any, b: Any, ga: bool, gb: bool) -> Tensor:
             if type(out) is not _ndarray:
                 out = _asarray(out)
+            if real_only and out.dtype.kind == "c":
+                raise complex_refused(prim, out)
             if not (float_output or out.dtype.kind in "fc"):
                 return _leaf(out)
             return _binary_node(prim, out, a, b, _DIFF2[ga][gb])
@@ -278,11 +301,11 @@ class Primitive:
                     raise _forward_error(prim, err, (self, raw)) from None
                 flags = state.flags
                 if flags == GRAD and self.requires_grad and rule0:
-                    if type(out) is not _ndarray or not float_output or not (elementwise and scalar):
+                    if type(out) is not _ndarray or not float_output or not (inline_scalar and scalar):
                         return record(out, self, other, True, False)
                     # x * 0.5, x + 1.0, ...: the innermost loop of user code, so inlined
                     t = _new(Tensor)
-                    t.grad = None
+                    t._grad = None
                     t._version = 0
                     t.data = out
                     t.requires_grad = True
@@ -303,7 +326,7 @@ class Primitive:
     def as_unary_method(self) -> Callable[[Tensor], Any]:
         """A Tensor method for this unary op (``t.tanh()``): the unary fast path of ``__call__``, inlined for Tensors."""
         prim, forward, rule0, float_output, state = self, self.forward, self._rule0, self.float_output, STATE
-        elementwise = self.elementwise
+        elementwise, real_only = self.elementwise, self.real_only
 
         def method(self: Tensor) -> Any:
             try:
@@ -312,8 +335,10 @@ class Primitive:
                 raise _forward_error(prim, err, (self,)) from None
             flags = state.flags
             if flags == GRAD and self.requires_grad and rule0 and type(out) is _ndarray and float_output:
+                if real_only and self.data.dtype.kind == "c":
+                    raise complex_refused(prim, self.data)
                 t = _new(Tensor)
-                t.grad = None
+                t._grad = None
                 t._version = 0
                 t.data = out
                 t.requires_grad = True
@@ -433,6 +458,8 @@ class Primitive:
                 t._seq = _next_seq()
                 t._stamp = MUTATION_CLOCK[0]
             return t
+        if self.real_only and (out.dtype.kind == "c" or any(args[i].data.dtype.kind == "c" for i in diff)):
+            raise complex_refused(self, out)
         t = _leaf(out)
         t.requires_grad = True
         t._prim = self
@@ -501,7 +528,7 @@ def _no_rule(name: str, i: int, forward: Callable[..., Any]) -> Callable[..., An
 def _binary_node(prim: Primitive, out: np.ndarray, a: Any, b: Any, diff: tuple) -> Tensor:
     """The output tensor of a recorded two-argument op, its node in its slots."""
     t = _new(Tensor)
-    t.grad = None
+    t._grad = None
     t._version = 0
     t.data = out
     t.requires_grad = True
@@ -520,7 +547,7 @@ def _leaf(out: Any) -> Tensor:
     t = _new(Tensor)
     t.data = out
     t.requires_grad = False
-    t.grad = None
+    t._grad = None
     t._version = 0
     t._prim = None
     return t

@@ -126,12 +126,14 @@ class Tensor:
     array([2., 4., 6.])
     """
 
+    # ``grad`` is a property over the ``_grad`` slot (assignments are checked); node
+    # construction on the hot path writes ``_grad`` directly.
     # ``_base``, set only on aliases (views, detach()), is the tensor whose data they share:
     # their in-place writes bump its version too, and backward reads it (see version_of).
     __slots__ = (
         "data",
         "requires_grad",
-        "grad",
+        "_grad",
         "_version",
         *NODE_SLOTS,
         "_const",
@@ -144,7 +146,7 @@ class Tensor:
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
         array = _as_array(data, dtype)
         self.data = array
-        self.grad: Optional[Tensor] = None
+        self._grad: Optional[Tensor] = None
         self._version = 0
         self._prim = None
         self.requires_grad = False
@@ -157,10 +159,41 @@ class Tensor:
         t = object.__new__(cls)
         t.data = data
         t.requires_grad = False
-        t.grad = None
+        t._grad = None
         t._version = 0
         t._prim = None
         return t
+
+    @property
+    def grad(self) -> Optional[Tensor]:
+        """The accumulated gradient (a Tensor of this tensor's shape and dtype), or None.
+
+        Assigning checks shape and dtype; ``t.grad = None`` is the way to reset it.
+
+        >>> from autograd_core import tensor
+        >>> w = tensor([1.0, 2.0])
+        >>> w.grad = [0.5, 0.5]
+        >>> w.grad = None
+        """
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Any) -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                value = Tensor(value)
+            data = self.data
+            if value.data.shape != data.shape:
+                raise ValueError(
+                    f"grad: cannot assign a gradient of shape {value.data.shape} to a tensor of shape "
+                    f"{data.shape}; it must match (use t.grad = None to reset it)"
+                )
+            if value.data.dtype != data.dtype:
+                raise TypeError(
+                    f"grad: cannot assign a gradient of dtype {value.data.dtype} to a tensor of dtype "
+                    f"{data.dtype} (shape {data.shape}); cast it with .astype({str(data.dtype)!r})"
+                )
+        self._grad = value
 
     # -- basic properties ---------------------------------------------------------------
     @property
@@ -260,6 +293,16 @@ class Tensor:
     def __int__(self) -> int:
         return int(self.item())
 
+    def __format__(self, spec: str) -> str:
+        if not spec:
+            return str(self)
+        if self.data.size != 1:
+            raise TypeError(
+                f"format: the format spec {spec!r} applies to one-element tensors, got shape {self.shape}; "
+                "format t.item() of an element, or np.array2string(t.numpy())"
+            )
+        return format(self.data.item(), spec)
+
     def __bool__(self) -> bool:
         if self.data.size != 1:
             raise ValueError(
@@ -275,10 +318,13 @@ class Tensor:
         grad: Any = None,
         retain_graph: Optional[bool] = None,
         create_graph: bool = False,
+        *,
+        gradient: Any = None,
     ) -> None:
         """Accumulate d(self)/d(leaf) into ``leaf.grad`` for every leaf that requires grad.
 
-        ``grad`` is the upstream gradient (required unless ``self`` has one element).
+        ``grad`` is the upstream gradient (required unless ``self`` has one element);
+        ``gradient=`` is accepted as its PyTorch name.
         ``retain_graph`` defaults to ``create_graph``, as in PyTorch; without it the saved
         values are freed and a second backward through the same graph raises.
 
@@ -290,6 +336,10 @@ class Tensor:
         """
         from ._backward import run_backward
 
+        if gradient is not None:
+            if grad is not None:
+                raise TypeError("backward: pass the upstream gradient once, as grad= or as gradient=")
+            grad = gradient
         run_backward(self, grad, retain_graph, create_graph)
 
     def __repr__(self) -> str:

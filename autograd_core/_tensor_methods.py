@@ -8,6 +8,7 @@ bump its version, so any earlier op that saved the old value refuses to backward
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -150,7 +151,25 @@ def _reshape(self: Tensor, *shape: Any) -> Tensor:
 
 
 def _transpose(self: Tensor, *axes: Any) -> Tensor:
-    """Permute axes (reverse them when none are given)."""
+    """Permute axes, as numpy (reverse them when none are given); PyTorch's swap is ``swapaxes``."""
+    if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+        axes = tuple(axes[0])
+    if len(axes) == 2 and self.ndim != 2:
+        raise ValueError(
+            f"transpose: numpy's transpose takes a permutation of all {self.ndim} axes, got {axes}; "
+            f"to swap two axes (PyTorch's transpose) use swapaxes{axes}"
+        )
+    if len(axes) == 2 and tuple(int(a) % 2 for a in axes) == (0, 1):
+        warnings.warn(
+            f"transpose{axes}: the identity permutation (numpy's meaning), so nothing moves; to swap "
+            f"the two axes (PyTorch's transpose{axes}) use swapaxes{axes} or .T",
+            stacklevel=2,
+        )
+    return ops.transpose(self, axes or None)
+
+
+def _permute(self: Tensor, *axes: Any) -> Tensor:
+    """Permute axes, PyTorch-style: ``t.permute(2, 0, 1)`` (the same as numpy's transpose with axes)."""
     if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
         axes = tuple(axes[0])
     return ops.transpose(self, axes or None)
@@ -199,7 +218,7 @@ _METHODS = {
     "argmin": _reduction(ops.argmin),
     "reshape": _reshape,
     "transpose": _transpose,
-    "permute": _transpose,
+    "permute": _permute,
 }
 for _op in (
     ops.exp,
@@ -325,6 +344,104 @@ def dot(self: Tensor, other: Any) -> Tensor:
 def matmul(self: Tensor, other: Any) -> Tensor:
     """Matrix product (``@``)."""
     return ops.matmul(self, other)
+
+
+def _add_method_as(name: str) -> Any:
+    def add(fn: Any) -> Any:
+        fn.__name__ = name
+        setattr(Tensor, name, fn)
+        return fn
+
+    return add
+
+
+@_add_method_as("__round__")
+def _round(self: Tensor, ndigits: Any = None) -> Tensor:
+    """``round(t, 3)``: a Tensor rounded half to even, as numpy (no gradient)."""
+    return ops.round_(self) if ndigits is None else ops.round_(self, ndigits)
+
+
+@_add_method_as("any")
+def _any(self: Tensor, axis: Any = None, keepdims: bool = False) -> Tensor:
+    """Whether any element is nonzero (over ``axis``), as a bool Tensor.
+
+    >>> from autograd_core import tensor
+    >>> bool(tensor([0.0, 2.0]).any()), bool(tensor([0.0, 2.0]).all())
+    (True, False)
+    """
+    return Tensor._make(np.asarray(np.any(self.data, axis=axis, keepdims=keepdims)))
+
+
+@_add_method_as("all")
+def _all(self: Tensor, axis: Any = None, keepdims: bool = False) -> Tensor:
+    """Whether every element is nonzero (over ``axis``), as a bool Tensor."""
+    return Tensor._make(np.asarray(np.all(self.data, axis=axis, keepdims=keepdims)))
+
+
+@_add_method
+def clone(self: Tensor) -> Tensor:
+    """A copy in new memory that stays on the tape (PyTorch's ``clone``; also ``copy()``).
+
+    >>> from autograd_core import tensor
+    >>> x = tensor([1.0], requires_grad=True)
+    >>> (x.clone() * 2).sum().backward(); x.grad.numpy()
+    array([2.])
+    """
+    return ops.copy(self)
+
+
+Tensor.copy = clone
+
+
+@_add_method
+def ravel(self: Tensor) -> Tensor:
+    """The elements as a 1-D tensor (differentiable)."""
+    return ops.reshape(self, (-1,))
+
+
+@_add_method
+def view(self: Tensor, *shape: Any) -> Tensor:
+    """PyTorch's ``view``: here the same as ``reshape`` (the result may be a copy)."""
+    return _reshape(self, *shape)
+
+
+@_add_method
+def pow(self: Tensor, exponent: Any) -> Tensor:
+    """``self ** exponent``; see ``autograd_core.pow``."""
+    return ops.power(self, exponent)
+
+
+@_add_method_as("float")
+def _to_float32(self: Tensor) -> Tensor:
+    """Cast to float32 (differentiable; PyTorch's ``t.float()``)."""
+    return ops.astype(self, np.dtype(np.float32))
+
+
+@_add_method_as("double")
+def _to_float64(self: Tensor) -> Tensor:
+    """Cast to float64 (differentiable; PyTorch's ``t.double()``)."""
+    return ops.astype(self, np.dtype(np.float64))
+
+
+@_add_method
+def zero_(self: Tensor) -> Tensor:
+    """Set every element to 0 in place and return ``self`` (meant for gradients: ``w.grad.zero_()``).
+
+    Refused on a tensor that requires grad while recording; ``t.grad = None`` also resets.
+
+    >>> from autograd_core import tensor
+    >>> w = tensor([1.0], requires_grad=True)
+    >>> (w * 3).sum().backward(); w.grad.zero_().numpy()
+    array([0.])
+    """
+    if STATE.enabled and self.requires_grad:
+        raise ValueError(
+            f"zero_: the tensor (shape {self.shape}) requires grad and is on the tape; zero its gradient "
+            "(t.grad.zero_() or t.grad = None), or wrap the update in `with no_grad():`"
+        )
+    self.data[...] = 0
+    mark_modified(self)
+    return self
 
 
 Tensor.T = property(lambda self: ops.transpose(self), doc="The tensor with its axes reversed.")

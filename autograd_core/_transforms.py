@@ -237,6 +237,11 @@ def value_and_grad(
     def wrapped(*args: Any, **kwargs: Any) -> Tuple[Any, Any]:
         inputs = _Inputs(args, nums, "grad")
         out, aux = _scalar_output(inputs.call(f, kwargs), has_aux, "grad")
+        if out.dtype.kind == "c":
+            raise TypeError(
+                f"grad: f returned a complex number (dtype {out.dtype}); grad needs a real-valued f "
+                "(take ag.real, ag.abs or ag.abs2 of it), or use holomorphic_grad for f'(z)"
+            )
         flat, inputs.nested = _grads(out, inputs.leaves, None, inputs.nested, "grad", inputs.describe)
         grads = inputs.regroup(flat)
         value = _unwrap(out, inputs.nested)
@@ -326,6 +331,52 @@ def _contract(outs: List[Tensor], seeds: List[Any]) -> Tuple[Tensor, Any]:
     return total, None
 
 
+def holomorphic_grad(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
+    """Return the complex derivative f'(z) of a holomorphic, single-number ``f`` (HIPS autograd's).
+
+    Real inputs are taken as complex. For an ``f`` that is not holomorphic the result is
+    the conjugate of grad(real(f)), which is not a derivative: check that ``f`` is holomorphic.
+
+    >>> import autograd_core as ag
+    >>> complex(ag.holomorphic_grad(lambda z: z ** 3)(1.0 + 2.0j))  # 3 z²
+    (-9+12j)
+    """
+    nums, single = _split_argnums(argnums)
+
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        args = list(args)
+        for n in nums:
+            if -len(args) <= n < len(args) and not isinstance(args[n], Tensor):
+                a = np.asarray(args[n])
+                if a.dtype.kind in "fiu":
+                    args[n] = a.astype(np.result_type(a.dtype, np.complex64))
+        inputs = _Inputs(args, nums, "holomorphic_grad")
+        out = _output(inputs.call(f, kwargs))
+        if out.data.size != 1:
+            raise ValueError(f"holomorphic_grad: f must return a single number, got shape {out.shape}")
+        flat, inputs.nested = _grads(
+            out, inputs.leaves, None, inputs.nested, "holomorphic_grad", inputs.describe
+        )
+        # Seeded with 1, the gradient of Re f is conj(f'(z)) by the Cauchy-Riemann equations.
+        from .ops import conj
+
+        grads = inputs.regroup([conj(g) for g in flat])
+        return grads[0] if single else tuple(grads)
+
+    wrapped.__name__ = f"holomorphic_grad({getattr(f, '__name__', 'f')})"
+    return wrapped
+
+
+def _refuse_complex(who: str, *values: Any) -> None:
+    for v in values:
+        if np.asarray(v.data if isinstance(v, Tensor) else v).dtype.kind == "c":
+            raise TypeError(
+                f"{who}: complex inputs and outputs are not supported (a real Jacobian of a complex "
+                "map has twice the entries); use vjp, grad of a real-valued f, or holomorphic_grad, "
+                "or pass the real and imaginary parts as separate real arrays"
+            )
+
+
 def vjp(f: Callable[..., Any], *xs: Any) -> Tuple[Any, Callable[[Any], Any]]:
     """Return ``(f(*xs), vjp_fn)`` where ``vjp_fn(v)`` gives vᵀJ for each input.
 
@@ -372,6 +423,7 @@ def jacobian(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:
             raise TypeError("jacobian: the differentiated argument must be one array, not a structure")
         (x,), nested = inputs.leaves, inputs.nested
         out = _output(inputs.call(f, kwargs))
+        _refuse_complex("jacobian", x, out)
         rows = []
         for i in range(out.data.size):
             seed = np.zeros(out.data.size, dtype=out.dtype)
@@ -454,7 +506,10 @@ def jvp(f: Callable[..., Any], xs: Any, vs: Any) -> Tuple[Any, Any]:
             pulled = walk(root, seed, True, True, inputs.leaves)
             for g, v in zip(pulled, tangents):
                 if g is not None:
-                    term = (g * v).sum()
+                    # Re(sum conj(Jᵀu)·v) has u-gradient J·v, also for complex maps (conj is free on reals).
+                    from .ops import conj
+
+                    term = (conj(g) * v).sum()
                     total = term if total is None else total + term
         if total is None or not total.requires_grad:
             found: List[Any] = [None] * len(us)
@@ -484,6 +539,7 @@ def hvp(f: Callable[..., Any], x: Any, v: Any) -> Tuple[Any, Any]:
         raise ValueError(f"hvp: f must return a single number, got shape {out.shape}")
     if _shape(v) != xt.shape:
         raise ValueError(f"hvp: v has shape {_shape(v)} but x has shape {xt.shape}")
+    _refuse_complex("hvp", xt, v)
     with enable_grad():
         (g,), _ = _grads(out, [xt], None, True, "hvp")
         if not g.requires_grad:

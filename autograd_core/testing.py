@@ -135,11 +135,17 @@ def check_grad(
     >>> check_grad(lambda x: sin(x) * x, np.array([0.5, -1.0]), second_order=True)
     True
     """
-    arrays64 = [np.asarray(a.data if isinstance(a, Tensor) else a, dtype=np.float64) for a in inputs]
+    arrays64 = []
+    for a in inputs:
+        a = np.asarray(a.data if isinstance(a, Tensor) else a)
+        arrays64.append(a.astype(np.complex128 if a.dtype.kind == "c" else np.float64))
     with no_grad():
         out = f(*[Tensor(a.copy()) for a in arrays64])
-    out_shape = np.shape(out.data if isinstance(out, Tensor) else out)
-    upstream = np.random.default_rng(seed).standard_normal(out_shape)
+    out = np.asarray(out.data if isinstance(out, Tensor) else out)
+    rng = np.random.default_rng(seed)
+    upstream = rng.standard_normal(out.shape)
+    if out.dtype.kind == "c":  # complex outputs: both parts of the upstream gradient vary
+        upstream = upstream + 1j * rng.standard_normal(out.shape)
     gradcheck(f, *arrays64, eps=eps, atol=atol, rtol=rtol, grad_output=upstream)
     if second_order:
         gradgradcheck(f, *arrays64, eps=eps, atol=atol, rtol=rtol, grad_output=upstream)

@@ -25,6 +25,7 @@ from .arithmetic import (
     sub,
     where,
 )
+from .complex import abs2, angle, conj, conjugate, imag, real
 from .elementwise import (
     abs_,
     ceil,
@@ -67,6 +68,7 @@ from .shape import (
     astype,
     broadcast_to,
     concatenate,
+    copy,
     expand_dims,
     flatten,
     gather,

@@ -75,6 +75,7 @@ maximum = Primitive(
     _winner_vjp(operator.gt, True),
     _winner_vjp(operator.gt, False),
     elementwise=True,
+    real_only=True,
     doc="Elementwise max; a tie sends half the gradient to each side.\n\n"
     ">>> import autograd_core as ag\n>>> ag.maximum(ag.tensor([1.0, 5.0]), 2.0).numpy()\n"
     "array([2., 5.])",
@@ -85,6 +86,7 @@ minimum = Primitive(
     _winner_vjp(operator.lt, True),
     _winner_vjp(operator.lt, False),
     elementwise=True,
+    real_only=True,
     doc="Elementwise min; a tie sends half the gradient to each side.\n\n"
     ">>> import autograd_core as ag\n>>> ag.minimum(ag.tensor([1.0, 5.0]), 2.0).numpy()\n"
     "array([1., 2.])",
@@ -147,6 +149,7 @@ clip = Primitive(
     lambda g, ans, x, a_min=None, a_max=None: where(_clip_mask(x, a_min, a_max), g, 0),
     _clip_dlo,
     _clip_dhi,
+    real_only=True,
     doc="Clamp to [a_min, a_max]; the gradient passes to x where a_min <= x <= a_max (as torch.clamp), "
     "else to the bound that is the output.\n\n"
     ">>> import autograd_core as ag\n>>> ag.clip(ag.tensor([-2.0, 0.5, 2.0]), -1, 1).numpy()\n"

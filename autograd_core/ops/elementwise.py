@@ -14,6 +14,7 @@ import numpy as np
 
 from .._primitive import Primitive
 from .arithmetic import logical_and, where
+from .complex import conj
 
 exp = Primitive(
     "exp",
@@ -82,10 +83,19 @@ tanh = Primitive(
     doc="Hyperbolic tangent.\n\n>>> import autograd_core as ag\n"
     ">>> ag.tanh(ag.tensor([0.0])).numpy()\narray([0.])",
 )
+
+
+def _abs_vjp(g: Any, ans: Any, x: Any) -> Any:
+    # Real: sign(x). Complex (inner form): conj(z) / |z|. Both take 0 at 0.
+    if x.dtype.kind != "c":
+        return g * sign(x)
+    return g * (conj(x) / where(ans == 0, 1, ans))
+
+
 abs_ = Primitive(
     "abs",
     np.abs,
-    lambda g, ans, x: g * sign(x),
+    _abs_vjp,
     elementwise=True,
     doc="|x|, with the convention |x|'(0) = 0.\n\n>>> import autograd_core as ag\n"
     ">>> ag.abs(ag.tensor([-2.0])).numpy()\narray([2.])",
@@ -95,6 +105,7 @@ sign = Primitive(
     np.sign,
     lambda g, ans, x: g * 0,
     elementwise=True,
+    real_only=True,  # sign(z) = z / |z| of complex z is not piecewise constant
     doc="Sign of x (-1, 0 or 1); gradient 0 everywhere.\n\n>>> import autograd_core as ag\n"
     ">>> ag.sign(ag.tensor([-2.0, 0.0])).numpy()\narray([-1.,  0.])",
 )
@@ -104,7 +115,7 @@ def _pow_dx(g: Any, ans: Any, x: Any, p: Any) -> Any:
     # d/dx x**p = p * x**(p-1). At p == 0 the derivative is 0 everywhere, but at x == 0
     # 0 * 0**-1 would be NaN, so exactly those entries take exponent 1 and factor 0.
     # Elsewhere p itself stays in the formula, so d²/dx dp = x**(p-1) (1 + p log x) holds.
-    if isinstance(p, (int, float)) or (type(p) is np.ndarray and p.ndim == 0):  # a constant exponent
+    if isinstance(p, (int, float, complex)) or (type(p) is np.ndarray and p.ndim == 0):  # a constant exponent
         return g * 0 if p == 0 else g * (p * x ** (p - 1))
     singular = logical_and(p == 0, x == 0)  # a function, not &: x may be an ndarray and p a Tensor
     p_safe = where(singular, 1, p)
@@ -114,6 +125,10 @@ def _pow_dx(g: Any, ans: Any, x: Any, p: Any) -> Any:
 def _pow_dp(g: Any, ans: Any, x: Any, p: Any) -> Any:
     # d/dp x**p = x**p * log(x), defined for x > 0 and taken as 0 elsewhere. The inner
     # where keeps log away from x <= 0 so no NaN is computed (the double-where idiom).
+    # A complex power uses the principal log, defined for every x != 0.
+    if ans.dtype.kind == "c":
+        nonzero = x != 0
+        return g * where(nonzero, ans * log(where(nonzero, x, 1) + 0j), 0)
     positive = x > 0
     return g * where(positive, ans * log(where(positive, x, 1)), 0)
 
@@ -150,6 +165,7 @@ erf = Primitive(
     _erf_forward,
     lambda g, ans, x: g * (_TWO_OVER_SQRT_PI * exp(-(x * x))),
     elementwise=True,
+    real_only=True,
     doc="The error function (exact, via math.erf).\n\n>>> import autograd_core as ag\n"
     ">>> ag.erf(ag.tensor([0.0])).numpy()\narray([0.])",
 )

@@ -15,6 +15,7 @@ from .._primitive import Primitive
 from .._tensor import Tensor
 from ._helpers import kept_shape, normalize_axes
 from .arithmetic import where
+from .complex import abs2, conj
 from .elementwise import exp, sqrt
 from .shape import broadcast_to, expand_dims, getitem, reshape, transpose
 
@@ -68,6 +69,7 @@ max_ = Primitive(
     "max",
     _reduce_forward(np.maximum, np.max, "max"),
     _extreme_vjp,
+    real_only=True,
     doc="Maximum over ``axis``; tied maxima share the gradient evenly.\n\n"
     ">>> import autograd_core as ag\n>>> ag.max(ag.tensor([1.0, 3.0, 2.0])).item()\n3.0",
 )
@@ -75,6 +77,7 @@ min_ = Primitive(
     "min",
     _reduce_forward(np.minimum, np.min, "min"),
     _extreme_vjp,
+    real_only=True,
     doc="Minimum over ``axis``; tied minima share the gradient evenly.\n\n"
     ">>> import autograd_core as ag\n>>> ag.min(ag.tensor([1.0, 3.0, 2.0])).item()\n1.0",
 )
@@ -173,6 +176,7 @@ _logsumexp = Primitive(
     lambda g, ans, x, axis=None, keepdims=False: (
         _keep(g, x, axis, keepdims) * exp(x - _keep(ans, x, axis, keepdims))
     ),
+    real_only=True,
     doc="log(sum(exp(x))) over ``axis``, computed stably.\n\n>>> import autograd_core as ag\n"
     ">>> float(ag.logsumexp(ag.tensor([1e4, 1e4])).item() - 1e4)  # doctest: +ELLIPSIS\n"
     "0.693...",
@@ -265,6 +269,7 @@ softmax = Primitive(
     "softmax",
     _softmax_forward,
     lambda g, ans, x, axis=-1: ans * (g - sum_(g * ans, axis=axis, keepdims=True)),
+    real_only=True,
     doc="exp(x) / sum(exp(x)) along ``axis``, computed stably.\n\n>>> import autograd_core as ag\n"
     ">>> ag.softmax(ag.tensor([0.0, 0.0])).numpy()\narray([0.5, 0.5])",
 )
@@ -272,6 +277,7 @@ log_softmax = Primitive(
     "log_softmax",
     _log_softmax_forward,
     lambda g, ans, x, axis=-1: g - exp(ans) * sum_(g, axis=axis, keepdims=True),
+    real_only=True,
     doc="x - logsumexp(x) along ``axis``, computed stably.\n\n>>> import autograd_core as ag\n"
     ">>> ag.log_softmax(ag.tensor([0.0, 0.0])).numpy().round(4)\narray([-0.6931, -0.6931])",
 )
@@ -279,13 +285,15 @@ log_softmax = Primitive(
 
 def _norm_forward(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     normalize_axes(axis, np.ndim(x), "norm")
-    return np.sqrt(np.sum(x * x, axis=axis, keepdims=keepdims))
+    squares = x.real * x.real + x.imag * x.imag if np.iscomplexobj(x) else x * x  # |x|², real
+    return np.sqrt(np.sum(squares, axis=axis, keepdims=keepdims))
 
 
 def _norm_vjp(g: Any, ans: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
-    # At the zero vector the subgradient 0 is used (x / 1 == 0 there): no 0/0.
+    # x / |x| (complex, inner form: conj(x) / |x|). At the zero vector the subgradient 0 is
+    # used (x / 1 == 0 there): no 0/0.
     ans_kept = _keep(ans, x, axis, keepdims)
-    return _keep(g, x, axis, keepdims) * (x / where(ans_kept == 0, 1, ans_kept))
+    return _keep(g, x, axis, keepdims) * (conj(x) / where(ans_kept == 0, 1, ans_kept))
 
 
 _norm2 = Primitive(
@@ -316,7 +324,7 @@ def mean(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
 
 
 def var(x: Any, axis: Any = None, ddof: int = 0, keepdims: bool = False) -> Any:
-    """Variance over ``axis`` with ``ddof`` delta degrees of freedom (numpy's default 0).
+    """Variance over ``axis`` with ``ddof`` delta degrees of freedom (numpy's default 0); real for complex x.
 
     >>> import autograd_core as ag
     >>> ag.var(ag.tensor([1.0, 3.0])).item()
@@ -327,7 +335,7 @@ def var(x: Any, axis: Any = None, ddof: int = 0, keepdims: bool = False) -> Any:
     if count - ddof <= 0:
         raise ValueError(f"var: {count} elements with ddof={ddof} leave no degrees of freedom")
     d = x - mean(x, axis=axis, keepdims=True)
-    return sum_(d * d, axis=axis, keepdims=keepdims) / (count - ddof)
+    return sum_(abs2(d), axis=axis, keepdims=keepdims) / (count - ddof)  # |d|²: real for complex x
 
 
 def std(x: Any, axis: Any = None, ddof: int = 0, keepdims: bool = False) -> Any:

@@ -13,6 +13,7 @@ import numpy as np
 from .._primitive import Primitive, ViewPrimitive
 from ._helpers import normalize_axes
 from .arithmetic import where
+from .complex import real
 
 
 def _sum_to_forward(x: np.ndarray, shape: tuple) -> np.ndarray:
@@ -88,14 +89,28 @@ sum_to = Primitive(
     ">>> import autograd_core as ag\n>>> ag.sum_to(ag.tensor([[1.0, 2.0], [3.0, 4.0]]), (1, 2)).numpy()\n"
     "array([[4., 6.]])",
 )
+copy = Primitive(
+    "copy",
+    lambda x: np.array(x, copy=True),
+    lambda g, ans, x: g,
+    elementwise=True,
+    doc="A differentiable copy (``Tensor.clone``): new memory, the gradient passes unchanged.",
+)
 astype = Primitive(
     "astype",
     lambda x, dtype: np.asarray(x).astype(dtype, copy=False),
-    lambda g, ans, x, dtype: astype(g, x.dtype),
+    lambda g, ans, x, dtype: cast_gradient(g, x.dtype),
     float_output=False,
     doc="Cast to ``dtype``; the gradient is cast back to the input's dtype.\n\n"
     ">>> import autograd_core as ag\n>>> ag.astype(ag.tensor([1.0]), 'float32').dtype\ndtype('float32')",
 )
+
+
+def cast_gradient(g: Any, dtype: np.dtype) -> Any:
+    """``g`` in ``dtype``; a real input's gradient is the real part of a complex one."""
+    if g.dtype.kind == "c" and dtype.kind != "c":
+        g = real(g)
+    return g if g.dtype == dtype else astype(g, dtype)
 
 
 def _is_basic_index(idx: Any) -> bool:
@@ -138,6 +153,11 @@ scatter = Primitive(
 
 
 def _setitem_forward(x: np.ndarray, value: Any, idx: Any) -> np.ndarray:
+    if np.iscomplexobj(value) and not np.iscomplexobj(x):
+        raise TypeError(
+            f"setitem: cannot write complex values into a real array of dtype {np.result_type(x)}; "
+            "cast it first (x.astype(complex))"
+        )
     out = np.array(x, copy=True)
     out[idx] = value
     return out

@@ -323,11 +323,15 @@ def test_bad_gradient_raises_before_any_parameter_changes():
     params = _params(0)
     opt = optim.Adam(params, lr=0.1)
     _set_grads(params, np.random.default_rng(0))
-    params[2].grad = Tensor(np.ones(7))
+    # Assigning .grad checks shape and dtype; the optimizer checks again for a gradient
+    # that bypassed the setter (written into the backing slot, as here).
+    with pytest.raises(ValueError, match=r"grad: cannot assign a gradient of shape \(7,\)"):
+        params[2].grad = Tensor(np.ones(7))
+    params[2]._grad = Tensor(np.ones(7))
     before = [p.data.copy() for p in params]
     with pytest.raises(ValueError, match=r"Adam.step.*shape \(7,\)"):
         opt.step()
-    params[2].grad = Tensor(np.ones(params[2].shape, dtype=np.float32))
+    params[2]._grad = Tensor(np.ones(params[2].shape, dtype=np.float32))
     with pytest.raises(ValueError, match="float32"):
         opt.step()
     for p, b in zip(params, before):

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import autograd_core as ag
-from autograd_core import Primitive, Tensor, tensor
+from autograd_core import Tensor, tensor
 
 nn = pytest.importorskip("nn")
 
@@ -40,10 +40,6 @@ def _backward_int_grad():
 
 def _backward_without_grad():
     tensor([1.0, 2.0]).sum().backward()
-
-
-def _duplicate_primitive():
-    Primitive("add", np.add)
 
 
 def _requires_grad_off_non_leaf():
@@ -97,8 +93,6 @@ ENGINE = [
     ("item-many", lambda: _x(2).item(), "item", "(2,)"),
     ("bool-many", lambda: bool(_x(2)), "bool", "(2,)"),
     ("gradcheck-str", lambda: ag.gradcheck(lambda t: t, np.array(["a"])), "gradcheck", "<U1"),
-    ("gradcheck-complex", lambda: ag.gradcheck(lambda t: t, np.array([1j])), "gradcheck", "complex128"),
-    ("primitive-duplicate", _duplicate_primitive, "Primitive", "'add'"),
     ("grad-non-scalar", _grad_of_vector_function, "grad", "(3,)"),
 ]
 

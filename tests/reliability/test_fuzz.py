@@ -136,6 +136,7 @@ def _sum_to_plan(draw, shape):
 # registered name where the row exercises that primitive directly.
 OPS: Dict[str, Op] = {
     "neg": Op(_always, _no_plan, lambda v, e, p: -v, lambda v, e, p, t: -v),
+    "copy": Op(_always, _no_plan, lambda v, e, p: ag.copy(v), lambda v, e, p, t: t.clone(v)),
     "exp": Op(
         _always,
         _no_plan,
@@ -411,6 +412,8 @@ OPS: Dict[str, Op] = {
 
 # Registered differentiable primitives the fuzzer does not compose, and why.
 NOT_FUZZED = {
+    "conj": "the identity on real values; complex rules: tests/autograd_core/test_complex.py",
+    "angle": "a step (0 or pi) on real values; complex rules: tests/autograd_core/test_complex.py",
     "astype": "a float32 round trip is below finite-difference resolution",
     "scatter": "getitem's adjoint: runs in every getitem backward",
     "untake": "take's adjoint: runs in every take backward",

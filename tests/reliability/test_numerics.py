@@ -244,6 +244,11 @@ OPS = {
     "tanh": (ag.tanh, [BIG]),
     "transpose": (lambda x: ag.transpose(x), [BIG]),
     "where": (lambda a, b: ag.where(a > b, a, b), [BIG, SMALL]),
+    "copy": (ag.copy, [BIG]),
+    "conj": (lambda x: ag.real(ag.conj(x * (1 + 1j))), [BIG]),
+    "real": (lambda x: ag.real(x * (1 + 1j)), [BIG]),
+    "imag": (lambda x: ag.imag(x * (1 + 1j)), [BIG]),
+    "angle": (lambda x: ag.angle(x + 1j), [BIG]),
     # compositions on top of the primitives
     "gelu": (ag.gelu, [BIG]),
     "gelu_tanh": (lambda x: ag.gelu(x, approximate="tanh"), [BIG]),
