@@ -25,6 +25,23 @@ from .arithmetic import (
     sub,
     where,
 )
+from .decompositions import (
+    cholesky,
+    det,
+    eig,
+    eigh,
+    eigvals,
+    eigvalsh,
+    inv,
+    matrix_power,
+    multi_dot,
+    pinv,
+    qr,
+    slogdet,
+    solve,
+    svd,
+    svdvals,
+)
 from .elementwise import (
     abs_,
     ceil,
