@@ -141,6 +141,14 @@ def _unpack(packed: Any, batch: tuple, shapes: Sequence[tuple]) -> List[Any]:
     return parts
 
 
+def _negligible(values: np.ndarray, shape: tuple) -> np.ndarray:
+    """Which of ``values`` (singular values, R's diagonal) are zero to working precision: numpy's
+    matrix_rank tolerance, max(m, n) · eps · the largest of them."""
+    mags = np.abs(values)
+    top = np.max(mags, axis=-1, keepdims=True) if mags.size else 0
+    return mags <= max(shape[-2:]) * np.finfo(values.dtype).eps * top
+
+
 def _zero(g: Any) -> bool:
     return not np.any(_raw(g))
 
@@ -200,7 +208,7 @@ def _adjugate_forward(a: np.ndarray) -> np.ndarray:
 
 def _adjugate_vjp(g: Any, ans: Any, a: Any) -> Any:
     # adj(A) = det(A) A⁻¹ where A is invertible; its second derivative at a singular A is not derived.
-    if np.any(np.linalg.det(_raw(a)) == 0):
+    if np.any(_negligible(np.linalg.svd(_raw(a), compute_uv=False), a.shape)):
         raise ValueError(
             f"det: the second derivative at a singular matrix is not implemented (shape {a.shape}); "
             "first derivatives there are exact"
@@ -482,7 +490,7 @@ def _svd_vjp(g: Any, ans: Any, a: Any, full_matrices: bool = True, hermitian: bo
     inner = inner + (f * (ut_gu - _T(ut_gu))) * sm + _T(sm) * (f * (vt_gv - _T(vt_gv)))
     out = matmul(matmul(u, inner), vh)
     if m > k or n > k:
-        if np.any(sr == 0):
+        if np.any(_negligible(sr, a.shape)):
             raise ValueError(
                 f"svd: the gradient through the singular vectors of a rank-deficient non-square matrix "
                 f"(shape {a.shape}, singular values {np.round(sr, 6).tolist()}) is undefined"
@@ -550,7 +558,7 @@ def _qr_square_vjp(gq: Any, gr: Any, q: Any, r: Any) -> Any:
     n = mm.shape[-1]
     low = np.tril(np.ones((n, n), dtype=mm.dtype))
     sym = mm * low + _T(mm * (low - np.eye(n, dtype=mm.dtype)))
-    if np.any(np.abs(np.diagonal(_raw(r), axis1=-2, axis2=-1)) == 0):
+    if np.any(_negligible(np.diagonal(_raw(r), axis1=-2, axis2=-1), r.shape)):
         raise ValueError(
             f"qr: the gradient is undefined for rank-deficient input (R has a zero diagonal, shape {r.shape})"
         )
