@@ -3,6 +3,6 @@
 Needs scipy (the ``scipy`` extra); ``import autograd_core`` alone never imports scipy.
 """
 
-from . import linalg, signal, special, stats
+from . import integrate, linalg, signal, special, stats
 
-__all__ = ["linalg", "signal", "special", "stats"]
+__all__ = ["integrate", "linalg", "signal", "special", "stats"]

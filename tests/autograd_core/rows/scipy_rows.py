@@ -21,6 +21,7 @@ if importlib.util.find_spec("scipy") is not None:
     from autograd_core.scipy import signal as G
     from autograd_core.scipy import special as S
     from autograd_core.scipy import stats as T
+    from autograd_core.scipy.integrate import odeint
 
     POS = dom(0.3, 3.0)
     UNIT = dom(-0.9, 0.9)
@@ -118,4 +119,16 @@ if importlib.util.find_spec("scipy") is not None:
             mats((4, 2), (2,), (2, 2), domains=(dom(), dom(), spd)),
         ),
     ]
+    ROWS.append(
+        row(
+            "odeint_decay",
+            lambda y0, k: odeint(
+                lambda y, t, kk: -kk * y, y0, np.array([0.0, 0.5, 1.0]), (k,), rtol=1e-11, atol=1e-11
+            ),
+            fixed((2,), (), domains=(dom(), POS)),
+            "scipy.integrate.odeint",
+            smooth=False,  # the adjoint solve is not recorded: no second derivatives
+            keeps_dtype=False,  # scipy integrates in float64
+        )
+    )
     NO_GRAD = {"scipy.special.gammasgn": (S.gammasgn, sc.gammasgn, 1)}
