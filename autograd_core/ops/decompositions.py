@@ -112,8 +112,8 @@ def _spacing(w: np.ndarray, gap: np.ndarray, op: str, what: str) -> None:
     off = ~np.eye(n, dtype=bool)
     if np.any((np.abs(gap) <= tol) & off):
         raise ValueError(
-            f"{op}: the gradient through the {what} is undefined at repeated {what.split()[0]} values "
-            f"(values {np.round(w, 6).tolist()} of shape {w.shape}); a loss that uses only the values, "
+            f"{op}: the gradient through the {what} is undefined where two of the values are equal "
+            f"(repeated: {np.round(w, 6).tolist()}, shape {w.shape}); a loss that uses only the values, "
             "or a symmetric function of the tied ones, is differentiable there"
         )
 
