@@ -9,9 +9,9 @@ eigenvalues of X sum to 0: scipy's error then names the op.
 >>> from autograd_core.scipy import linalg
 >>> a = ag.tensor([[4.0, 0.0], [0.0, 9.0]], requires_grad=True)
 >>> linalg.sqrtm(a).sum().backward()
->>> a.grad.numpy()  # d sqrt(a)/da = 1 / (2 sqrt(a)) on the diagonal
-array([[0.25      , 0.        ],
-       [0.        , 0.16666667]])
+>>> a.grad.numpy()  # 1 / (2 sqrt(a_ii)) on the diagonal, 1 / (sqrt(a_00) + sqrt(a_11)) off it
+array([[0.25      , 0.2       ],
+       [0.2       , 0.16666667]])
 """
 
 from __future__ import annotations
