@@ -25,7 +25,6 @@ import numpy as np
 import scipy.special as _sc
 
 from .._primitive import Primitive
-from .._tensor import Tensor
 from ..ops import exp, log, sigmoid, sign
 from ..ops import logsumexp as _logsumexp
 from ..ops.elementwise import erf
@@ -218,20 +217,7 @@ def yn(n: Any, x: Any) -> Any:
 
 
 # -- reductions --------------------------------------------------------------------------------------
-def logsumexp(
-    a: Any, axis: Any = None, b: Any = None, keepdims: bool = False, return_sign: bool = False
-) -> Any:
-    """log(sum(b * exp(a))) over ``axis``, computed stably (``b`` positive weights)."""
-    if return_sign:
-        raise ValueError("scipy.special.logsumexp: return_sign=True is not supported; use positive b")
-    if b is not None:
-        bd = b.data if isinstance(b, Tensor) else np.asarray(b)
-        if np.any(bd <= 0):
-            raise ValueError(
-                "scipy.special.logsumexp: b must be positive (zero or negative weights: not supported)"
-            )
-        a = a + log(b)
-    return _logsumexp(a, axis=axis, keepdims=keepdims)
+logsumexp = _logsumexp  # scipy's signature already: b= weights, keepdims, return_sign
 
 
 __all__ = [
