@@ -7,7 +7,11 @@
 array([2., 4.])
 """
 
-from . import _tensor_methods  # noqa: F401  (attaches operators to Tensor)
+from . import (  # numpy.fft / numpy.linalg look-alikes: ag.fft.rfft, ag.linalg.det
+    _tensor_methods,  # noqa: F401  (attaches operators to Tensor)
+    fft,
+    linalg,
+)
 from ._allocator import top_pad_setting, tune_malloc
 from ._anomaly import detect_anomaly
 from ._compile import CompileWarning, compile
@@ -52,6 +56,7 @@ __all__ = [
     "detect_anomaly",
     "elementwise_grad",
     "enable_grad",
+    "fft",
     "grad",
     "gradcheck",
     "gradgradcheck",
@@ -61,6 +66,7 @@ __all__ = [
     "is_grad_enabled",
     "jacobian",
     "jvp",
+    "linalg",
     "mark_modified",
     "no_grad",
     "tensor",

@@ -114,6 +114,8 @@ def _describe(args: tuple) -> str:
 def _forward_error(prim: Primitive, err: Exception, args: tuple) -> Exception:
     if isinstance(err, IndexError):
         kind: type = OpIndexError
+    elif isinstance(err, np.linalg.LinAlgError):  # a ValueError that callers catch by its own name
+        kind = np.linalg.LinAlgError
     else:
         kind = ValueError if isinstance(err, ValueError) else TypeError
     message = str(err)

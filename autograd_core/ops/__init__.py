@@ -4,6 +4,8 @@ Primitives (a numpy forward plus one derivative rule per argument) live in the m
 this package, grouped as a derivative sheet; other ops are compositions of primitives.
 """
 
+from types import ModuleType as _ModuleType
+
 from .activations import elu, gelu, leaky_relu, relu, selu, sigmoid, silu, softplus, step
 from .arithmetic import (
     add,
@@ -26,6 +28,23 @@ from .arithmetic import (
     where,
 )
 from .complex import abs2, angle, conj, conjugate, imag, real
+from .decompositions import (
+    cholesky,
+    det,
+    eig,
+    eigh,
+    eigvals,
+    eigvalsh,
+    inv,
+    matrix_power,
+    multi_dot,
+    pinv,
+    qr,
+    slogdet,
+    solve,
+    svd,
+    svdvals,
+)
 from .elementwise import (
     abs_,
     ceil,
@@ -98,4 +117,10 @@ round = round_  # noqa: A001
 pow = power  # noqa: A001
 multiply, subtract, divide, true_divide, negative = mul, sub, div, div, neg
 
-__all__ = [name for name in dir() if not name.startswith("_")]
+# Functions only: the submodules (linalg, fft, ...) are not part of ``ag``'s namespace, where
+# ``ag.linalg`` and ``ag.fft`` are the numpy.linalg and numpy.fft look-alikes.
+__all__ = [
+    name
+    for name, value in dict(globals()).items()
+    if not name.startswith("_") and not isinstance(value, _ModuleType)
+]

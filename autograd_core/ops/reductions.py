@@ -7,10 +7,12 @@ log_softmax subtract the maximum first, so |x| = 1e4 stays finite.
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 import numpy as np
 
+from .._dispatch import implements
 from .._primitive import Primitive
 from .._tensor import Tensor
 from ._helpers import kept_shape, normalize_axes
@@ -354,21 +356,109 @@ def std(x: Any, axis: Any = None, ddof: int = 0, keepdims: bool = False) -> Any:
 
 
 def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> Any:
-    """Vector norm over ``axis`` (all elements when None): ord None/2/'fro', 1 or inf.
+    """``numpy.linalg.norm``: vector norms over one axis, matrix norms over two (2-D input by default).
+
+    Vector ``ord``: None/2, ±inf, 0 (a count: no gradient), 1 and any other p. Matrix ``ord``:
+    None/'fro', 'nuc', ±1, ±2, ±inf (the 2-norms and 'nuc' from singular values). Kinks: a zero
+    element, and a norm equal to 0, get gradient 0; tied maxima (±1, ±inf, ±2) share it evenly.
 
     >>> import autograd_core as ag
     >>> ag.norm(ag.tensor([3.0, 4.0])).item()
     5.0
+    >>> ag.norm(ag.tensor([[1.0, -2.0], [3.0, 4.0]]), ord=1).item()  # the largest column sum
+    6.0
     """
-    from .elementwise import abs_
+    nd = np.ndim(x)
+    if axis is None:
+        if ord is None:
+            return _norm2(x, axis=None, keepdims=keepdims)
+        if nd not in (1, 2):
+            raise ValueError(
+                f"norm: ord={ord!r} without axis needs 1-D or 2-D input, got shape {np.shape(x)}"
+            )
+        axis = tuple(range(nd))
+    elif not isinstance(axis, tuple):
+        try:
+            axis = (operator.index(axis),)
+        except TypeError:
+            raise TypeError(f"norm: axis must be an int or a tuple of ints, got {axis!r}") from None
+    if len(axis) == 1:
+        return _vector_norm(x, ord, axis[0], keepdims)
+    if len(axis) == 2:
+        return _matrix_norm(x, ord, axis, keepdims)
+    raise ValueError(f"norm: axis must name one or two axes, got {axis!r}")
 
-    if ord in (None, 2, "fro"):
+
+implements(np.linalg.norm)(norm)
+
+
+def _zero_at_zero(out: Any) -> Any:
+    """The kink convention of every norm: gradient 0 where the norm is 0 (its value unchanged)."""
+    data = out.data if isinstance(out, Tensor) else np.asarray(out)
+    zero = data == 0
+    return where(zero, 0, out) if np.any(zero) else out
+
+
+def _vector_norm(x: Any, ord: Any, axis: int, keepdims: bool) -> Any:
+    from .arithmetic import not_equal
+    from .elementwise import abs_
+    from .shape import astype
+
+    normalize_axes(axis, np.ndim(x), "norm")
+    if ord is None or (not isinstance(ord, str) and ord == 2):
         return _norm2(x, axis=axis, keepdims=keepdims)
+    if isinstance(ord, str):
+        raise ValueError(f"norm: invalid norm order {ord!r} for vectors (only for matrices: 'fro', 'nuc')")
+    if ord == np.inf:
+        return _zero_at_zero(max_(abs_(x), axis=axis, keepdims=keepdims))
+    if ord == -np.inf:
+        return _zero_at_zero(min_(abs_(x), axis=axis, keepdims=keepdims))
+    if ord == 0:  # the number of nonzero entries: piecewise constant, so no gradient
+        dtype = np.asarray(x.data if isinstance(x, Tensor) else x).real.dtype
+        return sum_(astype(not_equal(x, 0), dtype), axis=axis, keepdims=keepdims)
     if ord == 1:
         return sum_(abs_(x), axis=axis, keepdims=keepdims)
-    if ord == np.inf:
-        return max_(abs_(x), axis=axis, keepdims=keepdims)
-    raise ValueError(f"norm: ord must be None, 2, 'fro', 1 or inf, got {ord!r}")
+    p = float(ord)
+    a = abs_(x)
+    zero = (a.data if isinstance(a, Tensor) else a) == 0
+    # (sum |x|^p)^(1/p), as numpy computes it; zero elements take no part in the gradient (the
+    # "double where" keeps 0^(p-1) off the tape) and contribute 0 (p > 0) or make the sum inf (p < 0).
+    terms = where(zero, 0.0 if p > 0 else np.inf, where(zero, 1.0, a) ** p)
+    s = sum_(terms, axis=axis, keepdims=keepdims)
+    sd = s.data if isinstance(s, Tensor) else np.asarray(s)
+    edge = (sd == 0) | np.isinf(sd)
+    with np.errstate(divide="ignore", over="ignore"):
+        edge_value = np.power(sd, 1 / p)
+    return where(edge, edge_value, where(edge, 1.0, s) ** (1 / p))
+
+
+def _matrix_norm(x: Any, ord: Any, axis: tuple, keepdims: bool) -> Any:
+    from .decompositions import _svdvals
+    from .elementwise import abs_
+
+    nd = np.ndim(x)
+    row, col = normalize_axes(axis[0], nd, "norm")[0], normalize_axes(axis[1], nd, "norm")[0]
+    if row == col:
+        raise ValueError(f"norm: duplicate axes given: {axis!r}")
+    if ord is None or ord == "fro":
+        out = _norm2(x, axis=(row, col), keepdims=False)
+    elif ord in ("nuc", 2, -2):
+        order = [d for d in range(nd) if d not in (row, col)] + [row, col]
+        s = _svdvals(transpose(x, tuple(order)))
+        pick = {"nuc": sum_, 2: max_, -2: min_}[ord]
+        out = _zero_at_zero(pick(s, axis=-1))
+    elif not isinstance(ord, str) and ord in (1, -1, np.inf, -np.inf):
+        # 1: the largest column sum (sum over rows), inf: the largest row sum (sum over columns)
+        summed, other = (row, col) if ord in (1, -1) else (col, row)
+        pick = max_ if ord > 0 else min_
+        out = pick(sum_(abs_(x), axis=summed), axis=other - (other > summed))
+    else:
+        raise ValueError(f"norm: invalid norm order {ord!r} for matrices")
+    if keepdims:
+        shape = list(np.shape(x))
+        shape[row] = shape[col] = 1
+        out = reshape(out, tuple(shape))
+    return out
 
 
 # Non-differentiable.
