@@ -128,13 +128,14 @@ def describe(model: Any) -> Optional[str]:
     'MLPRegressor 5 hidden, logistic'
     """
     from .activations import _BY_NAME
-    from .layers import MLP
+    from .layers import MLP, Linear
 
     if isinstance(model, MLP):
-        acts = [type(m) for m in model.layers if type(m) in _BY_NAME.values()]
-        act = next((name for name, cls in _BY_NAME.items() if acts and cls is acts[0]), "linear")
-        hidden = ",".join(str(h) for h in model.hidden_sizes)
-        return f"MLP {hidden} hidden, {act}" if hidden else "MLP (no hidden layer)"
+        if not model.hidden_sizes:
+            return "MLP (no hidden layer)"
+        first = next(type(m) for m in model.layers if not isinstance(m, Linear))
+        act = next((name for name, cls in _BY_NAME.items() if cls is first), first.__name__.lower())
+        return f"MLP {','.join(str(h) for h in model.hidden_sizes)} hidden, {act}"
     sizes = getattr(model, "hidden_layer_sizes", None)
     if sizes is not None:
         sizes = [sizes] if isinstance(sizes, (int, np.integer)) else list(sizes)
@@ -147,12 +148,10 @@ def describe(model: Any) -> Optional[str]:
     return None
 
 
-def _feature_names(X: Any, model: Any, feature_names: Optional[Sequence[str]]) -> Tuple[str, str]:
-    """Axis labels: the names given, else a DataFrame's columns, else the estimator's
+def _feature_names(columns: Any, model: Any, feature_names: Optional[Sequence[str]]) -> Tuple[str, str]:
+    """Axis labels: the names given, else a DataFrame's ``columns``, else the estimator's
     ``feature_names_in_``, else ``feature 0`` / ``feature 1``."""
-    names = feature_names
-    if names is None and hasattr(X, "columns"):
-        names = [str(c) for c in X.columns]
+    names = feature_names if feature_names is not None else columns
     if names is None:
         names = getattr(model, "feature_names_in_", None)
     if names is None:
@@ -198,7 +197,7 @@ def decision_boundary(
     >>> os.path.getsize(path) > 0
     True
     """
-    xlabel, ylabel = _feature_names(X, model_or_fn, feature_names) if np.ndim(X) == 2 else ("", "")
+    columns = list(X.columns) if hasattr(X, "columns") else None  # a DataFrame's, lost by asarray
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y)
     if X.ndim != 2 or X.shape[1] != 2:
@@ -207,6 +206,7 @@ def decision_boundary(
         raise ValueError(f"decision_boundary: y must have shape ({len(X)},), got {y.shape}")
     if len(X) == 0 or not np.isfinite(X).all():
         raise ValueError("decision_boundary: X must be non-empty and finite")
+    xlabel, ylabel = _feature_names(columns, model_or_fn, feature_names)
     ax, fig = _new_axes(ax, path, figsize)
     from matplotlib.colors import LinearSegmentedColormap, ListedColormap
 

@@ -140,3 +140,13 @@ def test_loss_curve_in_one_call_from_estimators(blobs, tmp_path):
     assert [li.get_label() for li in ax.get_lines()] == ["a", "b"]
     with pytest.raises(ValueError, match="has no loss_curve_: fit it first"):
         plot.loss_curve(nn.MLPClassifier())
+
+
+def test_describe_names_every_activation_spec():
+    assert plot.describe(nn.MLP(2, [8], 1, activation=nn.LeakyReLU(0.2))) == "MLP 8 hidden, leaky_relu"
+    assert plot.describe(nn.MLP(2, [3, 4], 1, activation=nn.Swish)) in (
+        "MLP 3,4 hidden, silu",
+        "MLP 3,4 hidden, swish",
+    )
+    assert plot.describe(nn.MLP(2, [], 1)) == "MLP (no hidden layer)"
+    assert plot.describe(lambda p: p) is None
