@@ -5,8 +5,8 @@ The loop is the lecture's (theta starts at ones, step 0.1, stop when theta moves
 5e-5), but the gradient of the mean log-likelihood comes from autograd_core instead of the
 hand-written formula, and ``ag.compile`` records that gradient once and replays it as plain numpy
 (the ~240,000 calls are the whole run: compiled, each costs about as much as the notes' numpy).
-Prints progress every 50000 iterations, the iteration count, theta and
-the accuracy; saves iris_neuron.png (decision regions and the flowers).
+Shows a progress bar (when tqdm is installed), prints progress every 50000 iterations, the
+iteration count, theta and the accuracy; saves iris_neuron.png (decision regions and the flowers).
 
     python examples/iris_neuron.py [--out DIR] [--max-iter N]
 """
@@ -22,6 +22,7 @@ import numpy as np  # noqa: E402
 
 import autograd_core as ag  # noqa: E402
 import nn  # noqa: E402
+from nn.progress import progress  # noqa: E402
 
 
 def main() -> None:
@@ -52,12 +53,15 @@ def main() -> None:
     gradient = ag.compile(ag.grad(log_likelihood))
     threshold, step_size = 5e-5, 1e-1
     it, theta, theta_prev = 0, np.ones(3), np.zeros(3)
+    bar = progress(total=args.max_iter, desc="gradient ascent", unit="step")  # a tqdm bar if installed
     while np.linalg.norm(theta - theta_prev) > threshold and it < args.max_iter:
         if it % 50000 == 0:
             print(f"Iteration {it}.")
         theta_prev = theta
         theta = theta_prev + step_size * gradient(theta)  # ascent on the likelihood
         it += 1
+        bar.update()
+    bar.close()
     converged = np.linalg.norm(theta - theta_prev) <= threshold
     print(f"{'converged' if converged else 'stopped (--max-iter)'} after {it} iterations")
     print(f"theta = {np.array2string(theta, precision=5)}")

@@ -33,7 +33,7 @@ def main() -> None:
 
     all_data, targets = nn.data.xor_blobs(n_per_blob=1000, seed=args.seed)
     centres = np.array([[0, 0], [3, 3], [0, 3], [3, 0]])
-    fig, axes = plt.subplots(1, 2, figsize=(10, 5))
+    fig, axes = plt.subplots(1, 2, figsize=(11, 5), layout="constrained")
     for ax, activation in zip(axes, ("logistic", "relu")):
         best_fit = nn.MLPRegressor(
             activation=activation,

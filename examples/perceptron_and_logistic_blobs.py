@@ -45,7 +45,7 @@ def main() -> None:
         proba = best_fit.predict_proba([point])[0]
         print(f"best_fit.predict_proba([{point}]) = [[{proba[0]:.6f}, {proba[1]:.6f}]]")
 
-    fig, axes = plt.subplots(1, 2, figsize=(10, 5))
+    fig, axes = plt.subplots(1, 2, figsize=(11, 5), layout="constrained")
     nn.plot.decision_boundary(
         perceptron,
         all_data,

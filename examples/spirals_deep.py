@@ -1,7 +1,7 @@
 """Lecture 000, "Why deep learning?": three interleaved spiral arms separated by a deeper
 network, nn.MLP(2, [32, 32], 3) trained with CrossEntropyLoss and Adam on mini-batches.
 
-Prints the loss every few epochs and the final accuracy; saves the decision regions to
+Shows a progress bar (with tqdm), prints the loss every few epochs and the final accuracy; saves the decision regions to
 spirals_deep.png.
 
     python examples/spirals_deep.py [--out DIR] [--epochs N] [--quick] [--seed N]
@@ -14,6 +14,7 @@ import numpy as np
 
 import nn
 from autograd_core import no_grad
+from nn.progress import progress
 
 
 def main() -> None:
@@ -35,7 +36,7 @@ def main() -> None:
     loss_fn = nn.CrossEntropyLoss()
     loader = nn.data.DataLoader(X, y, batch_size=32, shuffle=True, seed=args.seed)
     losses = []
-    for epoch in range(1, epochs + 1):
+    for epoch in progress(range(1, epochs + 1), desc="train", unit="epoch"):  # a tqdm bar if installed
         total = 0.0
         for xb, yb in loader:
             opt.zero_grad()

@@ -30,7 +30,7 @@ from .clip import clip_grad_norm_, clip_grad_value_
 from .estimators import LogisticRegression, MLPClassifier, MLPRegressor, Perceptron
 from .layers import MLP, Dropout, Linear
 from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss, NLLLoss
-from .module import Identity, Module, Sequential, StateDictKeyError
+from .module import Identity, Module, ModuleDict, ModuleList, Sequential, StateDictKeyError
 from .parameter import Parameter
 from .persistence import PersistenceError, load, save
 
@@ -54,6 +54,8 @@ __all__ = [
     "MLPRegressor",
     "MSELoss",
     "Module",
+    "ModuleDict",
+    "ModuleList",
     "NLLLoss",
     "Parameter",
     "Perceptron",

@@ -76,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="python -m nn",
         description="Train and use small MLP classifiers built on autograd_core.",
-        epilog="Run 'python -m nn train --help' or 'python -m nn predict --help' for each command's flags.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", metavar="{train,predict}", parser_class=_Parser)
     sub.required = True
@@ -89,12 +89,14 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--dataset",
         choices=DATASETS,
-        default="xor",
+        default=None,
         help="xor: the lecture's XOR of four blobs; blobs: two blobs at (0,3),(3,0); spirals: three "
         "spiral arms; iris: Fisher's iris (4 features, 3 classes); csv: your file given by --csv "
-        "(default: xor)",
+        "(default: csv when --csv is given, else xor)",
     )
-    train.add_argument("--csv", metavar="PATH", help="CSV file for --dataset csv (a header row is optional)")
+    train.add_argument(
+        "--csv", metavar="PATH", help="CSV file to train on (implies --dataset csv; a header row is optional)"
+    )
     train.add_argument(
         "--target-column",
         metavar="NAME_OR_INDEX",
@@ -106,7 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=_positive(int),
         default=None,
         metavar="N",
-        help="points to generate for xor/blobs/spirals (default: 1000 for xor, blobs and 300 for spirals)",
+        help="points to generate for xor/blobs/spirals (default: 1000 for xor, blobs and 300 for spirals); "
+        "refused with iris and csv, whose size is fixed",
     )
     train.add_argument(
         "--hidden",
@@ -121,7 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=[a for a in ACTIVATIONS if a not in ("softmax", "log_softmax")],
         metavar="NAME",
         help=f"hidden activation, one of: {', '.join(a for a in ACTIVATIONS if a not in ('softmax', 'log_softmax'))} "
-        "(default: relu)",
+        "(default: relu; step has zero gradient, so with it only the output layer learns)",
     )
     train.add_argument("--optimizer", choices=OPTIMIZERS, default="adam", help="optimizer (default: adam)")
     train.add_argument("--lr", type=_positive(float), default=0.01, help="learning rate (default: 0.01)")
@@ -158,6 +161,11 @@ def build_parser() -> argparse.ArgumentParser:
         "like the training target is ignored)",
     )
     predict.add_argument("--proba", action="store_true", help="also print each class's probability")
+    # The top-level --help lists every flag of both commands, not only their names.
+    parser.epilog = "\n".join(
+        f"{'=' * 8} python -m nn {name} {'=' * 8}\n{command.format_help()}"
+        for name, command in (("train", train), ("predict", predict))
+    )
     return parser
 
 
@@ -211,8 +219,15 @@ def _load_dataset(args: argparse.Namespace) -> Tuple[np.ndarray, np.ndarray, Lis
     from . import data
 
     n = args.n_samples
+    if args.dataset is None:  # --csv alone means the CSV dataset
+        args.dataset = "csv" if args.csv else "xor"
     if args.dataset != "csv" and args.csv:
-        raise CLIError("--csv is only used with --dataset csv")
+        raise CLIError(f"--csv is only used with --dataset csv (drop --dataset {args.dataset})")
+    if n is not None and args.dataset in ("iris", "csv"):
+        raise CLIError(
+            f"--n-samples only sizes the generated datasets (xor, blobs, spirals); "
+            f"--dataset {args.dataset} has a fixed size, drop --n-samples"
+        )
     if args.dataset == "xor":
         X, y = data.xor_blobs(n_per_blob=max(1, (n or 1000) // 4), seed=args.seed)
     elif args.dataset == "blobs":
@@ -294,6 +309,13 @@ def train(args: argparse.Namespace) -> int:
     from .persistence import save
 
     X, labels, feature_names, target_name = _load_dataset(args)
+    if args.activation in ("step", "binary_step"):
+        print(
+            "python -m nn train: warning: --activation step has a zero gradient everywhere (by design), so "
+            "the hidden layers cannot learn and keep their random weights; only the output layer trains. "
+            "Use sigmoid, tanh or relu for hidden layers that learn.",
+            file=sys.stderr,
+        )
     classes, y = np.unique(labels, return_inverse=True)
     if len(classes) < 2:
         raise CLIError(f"the target has a single class ({classes[0]!r}); a classifier needs at least 2")
@@ -331,7 +353,7 @@ def train(args: argparse.Namespace) -> int:
     print(f"final loss: {losses[-1]:.4f}")
     print(f"accuracy: {(predicted == y).mean():.3f}")
     if plot_path:
-        _plot(plot_path, model, X, y, mean, scale, losses, classes)
+        _plot(plot_path, model, X, y, mean, scale, losses, classes, feature_names)
         print(f"plot: {plot_path}")
     if args.save:
         metadata = {
@@ -413,6 +435,7 @@ def _plot(
     scale: Any,
     losses: List[float],
     classes: Any,
+    feature_names: List[str],
 ) -> None:
     try:
         from . import plot
@@ -426,11 +449,13 @@ def _plot(
                 return model((points - mean) / scale)
 
             plot.decision_boundary(
-                scores, X, labels, path=path, title=f"MLP {model.hidden_sizes}: decision regions"
+                scores, X, labels, path=path, title=plot.describe(model), feature_names=feature_names
             )
         else:
             plot.loss_curve(
-                losses, path=path, title=f"training loss ({X.shape[1]} features: no 2-D boundary)"
+                losses,
+                path=path,
+                title=f"{plot.describe(model)}: training loss ({X.shape[1]} features, no 2-D boundary)",
             )
     except (ImportError, ValueError) as err:  # ValueError: nn.plot could not write the file
         raise CLIError(str(err)) from None

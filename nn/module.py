@@ -1,9 +1,11 @@
-"""``Module``: a tree of layers owning Parameters; plus the ``Sequential`` and ``Identity`` containers."""
+"""``Module``: a tree of layers owning Parameters; plus the ``Sequential``, ``ModuleList``,
+``ModuleDict`` and ``Identity`` containers."""
 
 from __future__ import annotations
 
+import warnings
 from collections import OrderedDict
-from typing import Any, Dict, Iterator, Mapping, Tuple, Union, overload
+from typing import Any, Callable, Dict, Iterable, Iterator, Mapping, Tuple, Union, overload
 
 import numpy as np
 
@@ -20,12 +22,40 @@ class StateDictKeyError(KeyError, ValueError):
         return str(self.args[0]) if self.args else ""
 
 
+# (class, attribute) pairs already warned about as unregistered containers of Modules.
+_WARNED_CONTAINERS: set = set()
+
+
+def _warn_unregistered(module: Module, name: str, value: Any, stacklevel: int) -> None:
+    """Warn once per (class, attribute) when ``value`` is a plain list/tuple/dict holding
+    Modules: PyTorch does not register those either, and the fix is the same."""
+    if type(value) not in (list, tuple, dict):
+        return
+    items = value.values() if isinstance(value, dict) else value
+    if not any(isinstance(item, Module) for item in items):
+        return
+    key = (type(module), name)
+    if key in _WARNED_CONTAINERS:
+        return
+    _WARNED_CONTAINERS.add(key)
+    fix = "nn.ModuleDict({...})" if isinstance(value, dict) else "nn.ModuleList([...])"
+    warnings.warn(
+        f"{type(module).__name__}.{name} is a plain {type(value).__name__} of Modules, so they are not "
+        f"registered: parameters(), state_dict(), train()/eval() and to() do not see them. "
+        f"Wrap it as in PyTorch: self.{name} = {fix}",
+        UserWarning,
+        stacklevel=stacklevel,
+    )
+
+
 class Module:
     """Base class of every layer and model, as in PyTorch.
 
     Assigning a ``Parameter`` or a ``Module`` to an attribute registers it, so
     ``parameters()``, ``state_dict()``, ``train()``/``eval()`` and ``repr`` see the whole tree.
-    Subclasses call ``super().__init__()`` first and define ``forward``.
+    Subclasses call ``super().__init__()`` first and define ``forward``. As in PyTorch, a
+    plain list or dict of Modules is *not* registered (a UserWarning says so): use
+    ``nn.ModuleList`` / ``nn.ModuleDict``.
 
     >>> import numpy as np
     >>> import nn
@@ -64,6 +94,8 @@ class Module:
             registry[name] = value
         elif isinstance(value, Module):
             self._modules[name] = value
+        else:
+            _warn_unregistered(self, name, value, stacklevel=3)
         # Attributes also live in __dict__ so the forward pass reads them at plain speed.
         object.__setattr__(self, name, value)
 
@@ -153,6 +185,11 @@ class Module:
         seen = set()
         modules = self.named_modules(prefix) if recurse else iter([(prefix, self)])
         for module_name, module in modules:
+            # A list filled after assignment (self.layers = []; self.layers.append(...)) is
+            # caught here, where an optimizer or state_dict first asks for the parameters.
+            for attr, value in vars(module).items():
+                if type(value) in (list, tuple, dict):
+                    _warn_unregistered(module, attr, value, stacklevel=4)
             for name, param in module._parameters.items():
                 if param is None or id(param) in seen:
                     continue
@@ -208,6 +245,80 @@ class Module:
         """
         for param in self.parameters():
             param.grad = None
+
+    def requires_grad_(self, requires_grad: bool = True) -> Module:
+        """Set ``requires_grad`` on every parameter (``False`` freezes them); returns ``self``.
+
+        >>> import nn
+        >>> frozen = nn.Linear(2, 3).requires_grad_(False)
+        >>> frozen.num_parameters(trainable_only=True)
+        0
+        """
+        for param in self.parameters():
+            param.requires_grad_(requires_grad)
+        return self
+
+    def apply(self, fn: Callable[[Module], Any]) -> Module:
+        """Call ``fn`` on every submodule (children first) and then on ``self``, as PyTorch's
+        ``Module.apply`` (typically to initialise weights); returns ``self``.
+
+        >>> import nn
+        >>> def init_weights(m):
+        ...     if isinstance(m, nn.Linear):
+        ...         nn.init.zeros_(m.weight)
+        >>> model = nn.MLP(2, [3], 1).apply(init_weights)
+        >>> float(abs(model.layers[0].weight.numpy()).sum())
+        0.0
+        """
+        if not callable(fn):
+            raise TypeError(f"apply: fn must be callable with a Module, got {type(fn).__name__}")
+        for module in reversed(list(self.modules())):
+            fn(module)
+        return self
+
+    def to(self, dtype: Any) -> Module:
+        """Cast every parameter (and its gradient) to the floating ``dtype``, in place; returns ``self``.
+
+        The Parameter objects stay the same, so an optimizer built earlier still holds them
+        (but build it after ``to`` if it already has state, as PyTorch advises). Modules that
+        cast their inputs (``Linear``, ``MLP``) cast to the new dtype from now on. There are
+        no devices: ``to`` takes a dtype only.
+
+        >>> import numpy as np
+        >>> import nn
+        >>> model = nn.MLP(2, [3], 1).to(np.float64)
+        >>> model(np.ones((1, 2))).dtype
+        dtype('float64')
+        """
+        try:
+            dt = np.dtype(dtype)
+        except TypeError:
+            raise TypeError(
+                f"{type(self).__name__}.to: expected a floating dtype such as np.float64 or 'float32' "
+                f"(there are no devices), got {dtype!r}"
+            ) from None
+        if dt.kind != "f":
+            raise TypeError(f"{type(self).__name__}.to: dtype must be a floating dtype, got {dt}")
+        for module in self.modules():
+            for param in module._parameters.values():
+                if param is None or param.dtype == dt:
+                    continue
+                param.data = param.data.astype(dt)
+                param._version += 1
+                if param.grad is not None:
+                    param.grad = Tensor(param.grad.data.astype(dt))
+            # Linear and MLP keep the dtype they cast inputs to in ``self.dtype``.
+            if isinstance(module.__dict__.get("dtype"), np.dtype):
+                object.__setattr__(module, "dtype", dt)
+        return self
+
+    def double(self) -> Module:
+        """``to(np.float64)``: e.g. to gradcheck a float32 model in float64; returns ``self``."""
+        return self.to(np.float64)
+
+    def float(self) -> Module:
+        """``to(np.float32)``, the nn default; returns ``self``."""
+        return self.to(np.float32)
 
     # -- persistence ---------------------------------------------------------------------------
     def state_dict(self) -> OrderedDict[str, np.ndarray]:
@@ -340,6 +451,175 @@ class Sequential(Module):
         for module in self._modules.values():
             x = module(x)
         return x
+
+
+class ModuleList(Module):
+    """A list of Modules that is registered, as PyTorch's ``nn.ModuleList``: children are
+    named ``"0"``, ``"1"``, ..., so parameters read ``layers.0.weight``. It has no
+    ``forward``; iterate over it in yours.
+
+    >>> import numpy as np
+    >>> import nn
+    >>> class Tower(nn.Module):
+    ...     def __init__(self):
+    ...         super().__init__()
+    ...         self.layers = nn.ModuleList([nn.Linear(2, 2, seed=i) for i in range(3)])
+    ...     def forward(self, x):
+    ...         for layer in self.layers:
+    ...             x = layer(x)
+    ...         return x
+    >>> list(Tower().state_dict())[:2]
+    ['layers.0.weight', 'layers.0.bias']
+    >>> Tower()(np.ones((4, 2))).shape
+    (4, 2)
+    """
+
+    def __init__(self, modules: Iterable[Module] = ()) -> None:
+        super().__init__()
+        self.extend(modules)
+
+    def _check(self, module: Any, index: int) -> Module:
+        if not isinstance(module, Module):
+            raise TypeError(
+                f"ModuleList: every item must be an nn.Module, got {type(module).__name__} at index {index}"
+            )
+        return module
+
+    def _index(self, index: Any) -> int:
+        if isinstance(index, bool) or not isinstance(index, (int, np.integer)):
+            raise TypeError(f"ModuleList: indices must be ints or slices, got {type(index).__name__}")
+        n = len(self._modules)
+        if not -n <= index < n:
+            raise IndexError(f"ModuleList: index {index} is out of range for {n} modules")
+        return int(index) % n
+
+    def _renumber(self, items: list) -> None:
+        self._modules.clear()
+        for i, module in enumerate(items):
+            self._modules[str(i)] = module
+
+    def append(self, module: Module) -> ModuleList:
+        """Add ``module`` at the end; returns ``self``."""
+        self._modules[str(len(self._modules))] = self._check(module, len(self._modules))
+        return self
+
+    def extend(self, modules: Iterable[Module]) -> ModuleList:
+        """Append every module of ``modules``; returns ``self``."""
+        if isinstance(modules, Module) and not isinstance(modules, (ModuleList, Sequential)):
+            raise TypeError(
+                "ModuleList.extend: expected an iterable of Modules, got a single Module; use append"
+            )
+        for module in modules:
+            self.append(module)
+        return self
+
+    def insert(self, index: int, module: Module) -> None:
+        """Insert ``module`` before position ``index``."""
+        items = list(self._modules.values())
+        items.insert(index, self._check(module, index))
+        self._renumber(items)
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(list(self._modules.values()))
+
+    @overload
+    def __getitem__(self, index: int) -> Module: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> ModuleList: ...
+
+    def __getitem__(self, index: Union[int, slice]) -> Union[Module, ModuleList]:
+        items = list(self._modules.values())
+        if isinstance(index, slice):
+            return ModuleList(items[index])
+        return items[self._index(index)]
+
+    def __setitem__(self, index: int, module: Module) -> None:
+        i = self._index(index)
+        self._modules[str(i)] = self._check(module, i)
+
+    def __delitem__(self, index: Union[int, slice]) -> None:
+        items = list(self._modules.values())
+        if isinstance(index, slice):
+            del items[index]
+        else:
+            del items[self._index(index)]
+        self._renumber(items)
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """A ModuleList is a container, not a layer (as in PyTorch)."""
+        raise NotImplementedError(
+            "ModuleList has no forward(): iterate over it in your module's forward, or use nn.Sequential"
+        )
+
+
+class ModuleDict(Module):
+    """A dict of Modules that is registered, as PyTorch's ``nn.ModuleDict``: keys are the
+    children's names (``heads.cls.weight``), kept in insertion order.
+
+    >>> import nn
+    >>> heads = nn.ModuleDict({"cls": nn.Linear(4, 3), "reg": nn.Linear(4, 1)})
+    >>> list(heads), [name for name, _ in heads.named_parameters()][:2]
+    (['cls', 'reg'], ['cls.weight', 'cls.bias'])
+    """
+
+    def __init__(
+        self, modules: Union[Mapping[str, Module], Iterable[Tuple[str, Module]], None] = None
+    ) -> None:
+        super().__init__()
+        if modules is not None:
+            self.update(modules)
+
+    def __setitem__(self, key: str, module: Module) -> None:
+        if not isinstance(key, str) or not key or "." in key:
+            raise KeyError(f"ModuleDict: keys must be non-empty strings without '.', got {key!r}")
+        if not isinstance(module, Module):
+            raise TypeError(f"ModuleDict: {key!r} must be an nn.Module, got {type(module).__name__}")
+        self._modules[key] = module
+
+    def __getitem__(self, key: str) -> Module:
+        try:
+            return self._modules[key]
+        except KeyError:
+            raise KeyError(f"ModuleDict: no module {key!r}; keys are {list(self._modules)}") from None
+
+    def __delitem__(self, key: str) -> None:
+        self[key]  # the error lists the keys
+        del self._modules[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._modules
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._modules))
+
+    def keys(self) -> Iterable[str]:
+        """The keys, in insertion order."""
+        return list(self._modules.keys())
+
+    def values(self) -> Iterable[Module]:
+        """The modules, in insertion order."""
+        return list(self._modules.values())
+
+    def items(self) -> Iterable[Tuple[str, Module]]:
+        """``(key, module)`` pairs, in insertion order."""
+        return list(self._modules.items())
+
+    def update(self, modules: Union[Mapping[str, Module], Iterable[Tuple[str, Module]]]) -> None:
+        """Add or replace modules from a mapping or ``(key, module)`` pairs."""
+        pairs = modules.items() if isinstance(modules, Mapping) else modules
+        for key, module in pairs:
+            self[key] = module
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """A ModuleDict is a container, not a layer (as in PyTorch)."""
+        raise NotImplementedError("ModuleDict has no forward(): index it in your module's forward")
 
 
 class Identity(Module):

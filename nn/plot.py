@@ -10,7 +10,7 @@ every function returns the matplotlib Axes (or Figure) it drew on.
 from __future__ import annotations
 
 import os
-from typing import Any, Callable, Optional, Sequence, Tuple
+from typing import Any, Callable, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -117,6 +117,51 @@ def _label(c: Any) -> str:
     return str(c)
 
 
+def describe(model: Any) -> Optional[str]:
+    """A short title for a model: ``"MLP 8 hidden, relu"``, ``"MLPClassifier 5,5 hidden, logistic"``,
+    ``"LogisticRegression"``; None for a plain function.
+
+    >>> import nn
+    >>> describe(nn.MLP(2, [8, 8], 1, activation="tanh"))
+    'MLP 8,8 hidden, tanh'
+    >>> describe(nn.MLPRegressor(hidden_layer_sizes=(5,), activation="logistic"))
+    'MLPRegressor 5 hidden, logistic'
+    """
+    from .activations import _BY_NAME
+    from .layers import MLP, Linear
+
+    if isinstance(model, MLP):
+        if not model.hidden_sizes:
+            return "MLP (no hidden layer)"
+        first = next(type(m) for m in model.layers if not isinstance(m, Linear))
+        act = next((name for name, cls in _BY_NAME.items() if cls is first), first.__name__.lower())
+        return f"MLP {','.join(str(h) for h in model.hidden_sizes)} hidden, {act}"
+    sizes = getattr(model, "hidden_layer_sizes", None)
+    if sizes is not None:
+        sizes = [sizes] if isinstance(sizes, (int, np.integer)) else list(sizes)
+        act = getattr(model, "activation", None)
+        return f"{type(model).__name__} {','.join(str(h) for h in sizes)} hidden" + (
+            f", {act}" if act else ""
+        )
+    if hasattr(model, "fit") or hasattr(model, "parameters"):
+        return type(model).__name__
+    return None
+
+
+def _feature_names(columns: Any, model: Any, feature_names: Optional[Sequence[str]]) -> Tuple[str, str]:
+    """Axis labels: the names given, else a DataFrame's ``columns``, else the estimator's
+    ``feature_names_in_``, else ``feature 0`` / ``feature 1``."""
+    names = feature_names if feature_names is not None else columns
+    if names is None:
+        names = getattr(model, "feature_names_in_", None)
+    if names is None:
+        return "feature 0", "feature 1"
+    names = [str(n) for n in names]
+    if len(names) != 2:
+        raise ValueError(f"decision_boundary: feature_names must name the 2 features, got {names!r}")
+    return names[0], names[1]
+
+
 def decision_boundary(
     model_or_fn: Any,
     X: Any,
@@ -128,6 +173,8 @@ def decision_boundary(
     ylim: Optional[Sequence[float]] = None,
     title: Optional[str] = None,
     figsize: Tuple[float, float] = (5.0, 5.0),
+    feature_names: Optional[Sequence[str]] = None,
+    colorbar: bool = True,
 ) -> Any:
     """Colour the plane by the model's prediction, draw the 50% boundary dashed and the
     training points (class 0 blue, class 1 orange, as in the lecture); returns the Axes.
@@ -137,6 +184,11 @@ def decision_boundary(
     per point in [0, 1] is read as the probability of class 1; outside [0, 1] as a logit
     (boundary at 0); k outputs per point as class scores (regions of the arg-max class).
 
+    The axes are labelled with ``feature_names`` (else a DataFrame's columns or the
+    estimator's ``feature_names_in_``, else ``feature 0``/``feature 1``); the title defaults
+    to ``describe(model_or_fn)`` (e.g. ``MLP 8 hidden, relu``); a colorbar shows P(class 1)
+    (or the score) unless ``colorbar=False``.
+
     >>> import os, tempfile
     >>> import nn
     >>> X, y = nn.data.blobs(n_per_blob=50, seed=0)
@@ -145,6 +197,7 @@ def decision_boundary(
     >>> os.path.getsize(path) > 0
     True
     """
+    columns = list(X.columns) if hasattr(X, "columns") else None  # a DataFrame's, lost by asarray
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y)
     if X.ndim != 2 or X.shape[1] != 2:
@@ -153,6 +206,7 @@ def decision_boundary(
         raise ValueError(f"decision_boundary: y must have shape ({len(X)},), got {y.shape}")
     if len(X) == 0 or not np.isfinite(X).all():
         raise ValueError("decision_boundary: X must be non-empty and finite")
+    xlabel, ylabel = _feature_names(columns, model_or_fn, feature_names)
     ax, fig = _new_axes(ax, path, figsize)
     from matplotlib.colors import LinearSegmentedColormap, ListedColormap
 
@@ -164,6 +218,7 @@ def decision_boundary(
     grid = np.column_stack([gx.ravel(), gy.ravel()])
     values, kind = _scores(model_or_fn, grid)
     classes = np.unique(y)
+    shading = None
     if kind == "classes":
         region = values.argmax(axis=1).reshape(gx.shape)
         k = values.shape[1]
@@ -175,10 +230,10 @@ def decision_boundary(
         level = 0.5 if kind == "proba1" else 0.0
         cmap = LinearSegmentedColormap.from_list("blue_orange", [CLASS_COLORS[0], "white", CLASS_COLORS[1]])
         if kind == "proba1":
-            ax.contourf(gx, gy, surface, levels=np.linspace(0, 1, 11), cmap=cmap, alpha=0.35)
+            shading = ax.contourf(gx, gy, surface, levels=np.linspace(0, 1, 11), cmap=cmap, alpha=0.35)
         else:
             span = max(float(np.abs(surface).max()), 1e-12)
-            ax.contourf(gx, gy, surface, levels=np.linspace(-span, span, 11), cmap=cmap, alpha=0.35)
+            shading = ax.contourf(gx, gy, surface, levels=np.linspace(-span, span, 11), cmap=cmap, alpha=0.35)
         if surface.min() < level < surface.max():
             ax.contour(gx, gy, surface, levels=[level], colors="k", linestyles="--", linewidths=1.5)
     for i, c in enumerate(classes):
@@ -190,14 +245,47 @@ def decision_boundary(
     ax.set_ylim(*ylim)
     if len(classes) <= len(CLASS_COLORS):
         ax.legend(loc="upper right", fontsize="small", markerscale=2, title="class")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if colorbar and shading is not None:
+        positive = _label(classes[1]) if len(classes) == 2 else "1"
+        label = f"P(class {positive})" if kind == "proba1" else f"score (> 0: class {positive})"
+        bar = ax.figure.colorbar(shading, ax=ax, fraction=0.046, pad=0.04)
+        bar.set_label(label)
+        if kind == "proba1":
+            bar.set_ticks(np.linspace(0, 1, 6))
+    title = describe(model_or_fn) if title is None else title
     if title:
         ax.set_title(title)
     _save(fig, ax, path, "decision_boundary")
     return ax
 
 
+def _curve(source: Any, where: str) -> np.ndarray:
+    if hasattr(source, "loss_curve_"):
+        source = source.loss_curve_
+    elif hasattr(source, "fit"):
+        raise ValueError(f"{where}: {type(source).__name__} has no loss_curve_: fit it first")
+    values = np.asarray(source, dtype=np.float64).reshape(-1)
+    if values.size == 0:
+        raise ValueError(f"{where}: losses is empty")
+    return values
+
+
+def _curves(losses: Any, label: Optional[str], where: str) -> list:
+    """``[(label, values), ...]`` from one curve, an estimator, or a list/dict of them."""
+    if isinstance(losses, Mapping):
+        return [(str(k), _curve(v, where)) for k, v in losses.items()]
+    many = isinstance(losses, (list, tuple)) and any(
+        hasattr(item, "loss_curve_") or hasattr(item, "fit") or np.ndim(item) >= 1 for item in losses
+    )
+    if many:
+        return [(describe(item) if hasattr(item, "fit") else None, _curve(item, where)) for item in losses]
+    return [(label if label is not None else describe(losses), _curve(losses, where))]
+
+
 def loss_curve(
-    losses: Sequence[float],
+    losses: Any,
     ax: Any = None,
     path: Any = None,
     label: Optional[str] = None,
@@ -206,22 +294,30 @@ def loss_curve(
     log: Optional[bool] = None,
     figsize: Tuple[float, float] = (6.0, 4.0),
 ) -> Any:
-    """Plot a loss per step/epoch (e.g. an estimator's ``loss_curve_``); returns the Axes.
+    """Plot a loss per step/epoch in one call; returns the Axes.
 
-    ``log=None`` uses a log y-axis when the losses are positive and span over two decades.
+    ``losses`` is a sequence of numbers, a fitted estimator (its ``loss_curve_``), or a list
+    or dict of those for several curves on one Axes (labelled by the dict's keys, else by
+    ``describe(estimator)``). ``log=None`` uses a log y-axis when the losses are positive and
+    span over two decades.
 
     >>> import os, tempfile
+    >>> import nn
+    >>> X, y = nn.data.xor_blobs(n_per_blob=20, seed=0)
+    >>> clf = nn.MLPClassifier(hidden_layer_sizes=(4,), tol=0.1, random_state=0)
     >>> path = os.path.join(tempfile.mkdtemp(), "loss.png")
-    >>> ax = loss_curve([1.0, 0.5, 0.25], path=path)
-    >>> os.path.getsize(path) > 0
-    True
+    >>> ax = loss_curve(clf.fit(X, y), path=path)
+    >>> ax = loss_curve({"sgd": [1.0, 0.5], "adam": [1.0, 0.2, 0.1]})
+    >>> [line.get_label() for line in ax.get_lines()], os.path.getsize(path) > 0
+    (['sgd', 'adam'], True)
     """
-    values = np.asarray(losses, dtype=np.float64).reshape(-1)
-    if values.size == 0:
-        raise ValueError("loss_curve: losses is empty")
+    curves = _curves(losses, label, "loss_curve")
     ax, fig = _new_axes(ax, path, figsize)
-    ax.plot(np.arange(1, values.size + 1), values, "-", label=label)
-    finite = values[np.isfinite(values)]
+    finite_parts = []
+    for name, values in curves:
+        ax.plot(np.arange(1, values.size + 1), values, "-", label=name)
+        finite_parts.append(values[np.isfinite(values)])
+    finite = np.concatenate(finite_parts)
     if log is None:
         log = bool(finite.size and finite.min() > 0 and finite.max() / finite.min() > 100)
     if log:
@@ -230,7 +326,7 @@ def loss_curve(
     ax.set_ylabel("loss")
     ax.set_title(title)
     ax.grid(True, alpha=0.3)
-    if label:
+    if any(name for name, _ in curves):
         ax.legend()
     _save(fig, ax, path, "loss_curve")
     return ax

@@ -114,10 +114,14 @@ def spirals(
     return _shuffled(X, y, rng, shuffle)
 
 
-def iris() -> Dataset:
+def iris(as_frame: bool = False) -> Any:
     """Fisher's iris table (150 flowers, 4 features in cm, 3 species), shipped with the package.
 
     Columns are ``IRIS_FEATURES``; ``y`` indexes ``IRIS_CLASSES`` (50 of each, in order).
+    ``as_frame=True`` returns a pandas ``DataFrame`` and a ``Series`` named ``"target"``
+    instead (pandas is optional and imported only then), as scikit-learn's
+    ``load_iris(return_X_y=True, as_frame=True)``, so the lecture's
+    ``iris_X.iloc[:, [0, 1, -1]].to_numpy()`` cells run as written.
 
     >>> X, y = iris()
     >>> X.shape, X.dtype, np.bincount(y).tolist()
@@ -134,4 +138,15 @@ def iris() -> Dataset:
         )
     X = np.array([r[:4] for r in rows[1:]], dtype=np.float64)
     y = np.array([r[4] for r in rows[1:]], dtype=np.int64)
+    if not isinstance(as_frame, bool):
+        raise TypeError(f"iris: as_frame must be a bool, got {type(as_frame).__name__} {as_frame!r}")
+    if as_frame:
+        try:
+            import pandas as pd
+        except ImportError:
+            raise ImportError(
+                "iris(as_frame=True) needs pandas, which is optional: pip install pandas "
+                "(or call iris() for numpy arrays)"
+            ) from None
+        return pd.DataFrame(X, columns=list(IRIS_FEATURES)), pd.Series(y, name="target")
     return X, y

@@ -18,6 +18,7 @@ from ..activations import get_activation
 from ..init import uniform_
 from ..layers import MLP, Linear
 from ..optim import SGD, Adam
+from ..progress import progress
 from .base import (
     BaseEstimator,
     ClassifierMixin,
@@ -180,7 +181,7 @@ class _BaseMLP(BaseEstimator):
         self.t_ = 0
         no_improvement = 0
         stopped = False
-        for _ in range(self.max_iter):
+        for _ in progress(range(self.max_iter), desc=type(self).__name__, enabled=bool(self.verbose)):
             if self.shuffle:
                 order = rng.permutation(n)
                 Xs, ts = X[order], targets[order]

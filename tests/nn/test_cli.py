@@ -124,3 +124,68 @@ def test_foreign_weight_file_and_non_numeric_csv(tmp_path, trained):
     (tmp_path / "text.csv").write_text("a,b\n1,x\n")
     proc = nn_cli("predict", "--model", trained[0] / "xor.npz", "--csv", tmp_path / "text.csv")
     assert proc.returncode == 2 and "'x' is not a number" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_top_level_help_lists_every_flag_of_both_commands():
+    top = nn_cli("--help").stdout
+    for flag in (
+        "--dataset", "--csv", "--target-column", "--hidden", "--activation", "--optimizer", "--lr",
+        "--epochs", "--batch-size", "--seed", "--plot", "--save", "--n-samples", "--no-progress",
+        "--model", "--proba",
+    ):  # fmt: skip
+        assert flag in top, flag
+    assert "python -m nn train" in top and "python -m nn predict" in top
+
+
+def test_csv_alone_implies_dataset_csv(tmp_path):
+    lines = ["a,b,label"] + [f"{i % 5},{i % 3},{int(i % 5 > 2)}" for i in range(40)]
+    (tmp_path / "d.csv").write_text("\n".join(lines) + "\n")
+    proc = nn_cli("train", "--csv", tmp_path / "d.csv", "--epochs", "30", "--no-progress")
+    assert proc.returncode == 0, proc.stderr
+    assert float(proc.stdout.split("accuracy: ")[1].split()[0]) > 0.9
+    proc = nn_cli("train", "--dataset", "xor", "--csv", tmp_path / "d.csv")
+    assert (
+        proc.returncode == 2 and "--csv is only used with --dataset csv (drop --dataset xor)" in proc.stderr
+    )
+
+
+@pytest.mark.parametrize("dataset", ["iris", "csv"])
+def test_n_samples_with_a_fixed_size_dataset_is_refused(dataset, tmp_path):
+    (tmp_path / "d.csv").write_text("1,2,0\n2,1,1\n")
+    proc = nn_cli("train", "--dataset", dataset, "--csv", tmp_path / "d.csv", "--n-samples", "50")
+    if dataset == "iris":
+        proc = nn_cli("train", "--dataset", "iris", "--n-samples", "50")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert f"--dataset {dataset} has a fixed size, drop --n-samples" in proc.stderr
+
+
+def test_step_activation_warns_that_hidden_layers_cannot_learn():
+    proc = nn_cli("train", "--activation", "step", "--epochs", "2", "--n-samples", "40", "--no-progress")
+    assert proc.returncode == 0, proc.stderr
+    assert "warning: --activation step has a zero gradient" in proc.stderr
+    assert "hidden layers cannot learn" in proc.stderr
+    proc = nn_cli("train", "--activation", "relu", "--epochs", "2", "--n-samples", "40", "--no-progress")
+    assert "warning" not in proc.stderr
+
+
+def test_plot_title_and_axis_names(monkeypatch, tmp_path, capsys):
+    from nn import cli, plot
+
+    seen = {}
+    monkeypatch.setattr(plot, "decision_boundary", lambda *a, **kw: seen.update(kw))
+    status = cli.main(
+        [
+            "train",
+            "--hidden",
+            "8",
+            "--epochs",
+            "1",
+            "--n-samples",
+            "40",
+            "--no-progress",
+            "--plot",
+            str(tmp_path / "p.png"),
+        ]
+    )
+    assert status == 0
+    assert seen["title"] == "MLP 8 hidden, relu" and seen["feature_names"] == ["x0", "x1"]

@@ -100,3 +100,37 @@ def test_iris_matches_scikit_learn_when_available():
 def test_bad_sizes_raise(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
+
+
+def test_iris_as_frame_runs_the_lecture_cells():
+    pd = pytest.importorskip("pandas")
+    iris_X, iris_y = iris(as_frame=True)
+    assert isinstance(iris_X, pd.DataFrame) and isinstance(iris_y, pd.Series)
+    assert list(iris_X.columns) == list(IRIS_FEATURES) and iris_y.name == "target"
+    X, y = iris()
+    assert np.array_equal(iris_X.to_numpy(), X) and np.array_equal(iris_y.to_numpy(), y)
+    # The lecture's cells, as written.
+    iris_y2 = iris_y.copy()
+    iris_y2[iris_y2 == 2] = 1
+    iris_X["one"] = 1
+    X_train = iris_X.iloc[:, [0, 1, -1]].to_numpy()
+    assert X_train.shape == (150, 3) and set(iris_y2.to_numpy().tolist()) == {0, 1}
+    assert iris()[0].shape == (150, 4)  # the frame was a copy
+
+
+def test_iris_as_frame_without_pandas_names_the_fix(monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_pandas(name, *args, **kwargs):
+        if name == "pandas" or name.startswith("pandas."):
+            raise ImportError("No module named 'pandas'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pandas)
+    with pytest.raises(ImportError, match=r"needs pandas.*pip install pandas"):
+        iris(as_frame=True)
+    assert iris()[0].shape == (150, 4)
+    with pytest.raises(TypeError, match="as_frame must be a bool"):
+        iris(as_frame="yes")

@@ -147,3 +147,164 @@ def test_parameter_defaults_and_errors():
         nn.Parameter([1.0], dtype=np.int64)
     with pytest.raises(TypeError, match="real numbers"):
         nn.Parameter(np.array(["a"]))
+
+
+# -- PyTorch habits: to/double/float, apply, requires_grad_, ModuleList/ModuleDict -------------------
+def test_to_double_float_cast_parameters_grads_and_inputs_in_place():
+    model = nn.MLP(2, [3], 1, seed=0)
+    weight = model.layers[0].weight
+    model(np.ones((2, 2))).sum().backward()
+    opt = nn.optim.SGD(model.parameters(), lr=0.1)
+    assert model.double() is model
+    assert model.layers[0].weight is weight  # same Parameter: the optimizer still holds it
+    assert {p.dtype for p in model.parameters()} == {np.dtype(np.float64)}
+    assert weight.grad.dtype == np.float64
+    x = np.array([[0.1, 0.2]])
+    out = model(x)
+    assert out.dtype == np.float64  # float64 input is no longer cast down to float32
+    opt.step()
+    assert weight.dtype == np.float64
+    assert model.float().layers[2].weight.dtype == np.float32 and model(x).dtype == np.float32
+    assert model.to("float64").layers[0].dtype == np.float64
+    with pytest.raises(TypeError, match="floating dtype"):
+        model.to(np.int64)
+    with pytest.raises(TypeError, match="no devices"):
+        model.to("cuda")
+
+
+def test_a_float32_model_checked_in_float64_with_double():
+    from autograd_core import gradcheck
+
+    model = nn.MLP(2, [4], 1, activation="tanh", seed=0).double()
+    x = np.random.default_rng(0).normal(size=(3, 2))
+    assert gradcheck(lambda inp: model(inp).sum(), x)
+
+
+def test_apply_visits_children_first_then_self():
+    model = nn.Sequential(nn.Linear(2, 2), nn.Sequential(nn.ReLU()))
+    seen = []
+    assert model.apply(lambda m: seen.append(type(m).__name__)) is model
+    assert seen == ["ReLU", "Sequential", "Linear", "Sequential"]
+    with pytest.raises(TypeError, match="callable"):
+        model.apply(3)
+
+
+def test_requires_grad_freezes_and_unfreezes():
+    model = nn.MLP(2, [3], 1)
+    model.layers[0].requires_grad_(False)
+    assert [p.requires_grad for p in model.parameters()] == [False, False, True, True]
+    assert model.requires_grad_() is model and all(p.requires_grad for p in model.parameters())
+
+
+class Tower(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.layers = nn.ModuleList([nn.Linear(2, 2, seed=i) for i in range(2)])
+        self.heads = nn.ModuleDict({"a": nn.Linear(2, 1, seed=3), "b": nn.Linear(2, 3, seed=4)})
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return self.heads["a"](x), self.heads["b"](x)
+
+
+def test_module_list_and_dict_register_their_children():
+    model = Tower()
+    assert list(model.state_dict()) == [
+        "layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias",
+        "heads.a.weight", "heads.a.bias", "heads.b.weight", "heads.b.bias",
+    ]  # fmt: skip
+    assert model.num_parameters() == 2 * 6 + 3 + 9
+    model.eval()
+    assert not model.layers[1].training and not model.heads["b"].training
+    a, b = model(np.ones((5, 2)))
+    assert a.shape == (5, 1) and b.shape == (5, 3)
+    model.double()
+    assert model.heads["b"].weight.dtype == np.float64
+    clone = Tower()
+    clone.load_state_dict(model.state_dict())
+    assert np.array_equal(clone.layers[1].weight.numpy(), model.layers[1].weight.numpy().astype(np.float32))
+    assert "(layers): ModuleList(" in repr(model) and "(a): Linear" in repr(model)
+
+
+def test_module_list_operations_and_errors():
+    lst = nn.ModuleList()
+    lst.append(nn.ReLU()).extend([nn.Tanh(), nn.Sigmoid()])
+    lst.insert(0, nn.Linear(1, 1))
+    assert [type(m).__name__ for m in lst] == ["Linear", "ReLU", "Tanh", "Sigmoid"]
+    assert [n for n, _ in lst.named_children()] == ["0", "1", "2", "3"]
+    lst[1] = nn.GELU()
+    del lst[0]
+    assert [type(m).__name__ for m in lst] == ["GELU", "Tanh", "Sigmoid"] and len(lst) == 3
+    assert [n for n, _ in lst.named_children()] == ["0", "1", "2"]
+    assert isinstance(lst[1:], nn.ModuleList) and len(lst[1:]) == 2 and type(lst[-1]).__name__ == "Sigmoid"
+    with pytest.raises(TypeError, match="index 3"):
+        lst.append("relu")
+    with pytest.raises(IndexError, match="index 7"):
+        lst[7]
+    with pytest.raises(NotImplementedError, match="iterate over it"):
+        lst(np.ones(2))
+
+
+def test_module_dict_operations_and_errors():
+    d = nn.ModuleDict([("x", nn.ReLU())])
+    d["y"] = nn.Tanh()
+    d.update({"z": nn.Sigmoid()})
+    assert list(d) == d.keys() == ["x", "y", "z"] and "y" in d and len(d) == 3
+    del d["x"]
+    assert [k for k, _ in d.items()] == ["y", "z"]
+    with pytest.raises(KeyError, match="keys are"):
+        d["missing"]
+    with pytest.raises(KeyError, match="without '.'"):
+        d["a.b"] = nn.ReLU()
+    with pytest.raises(TypeError, match="must be an nn.Module"):
+        d["w"] = 3
+    d["train"] = nn.ReLU()  # a key named like a method does not shadow it
+    assert d.train() is d
+
+
+def test_plain_list_of_modules_warns_with_the_pytorch_fix():
+    class ListNet(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.layers = [nn.Linear(2, 2), nn.Linear(2, 1)]
+
+    with pytest.warns(UserWarning, match=r"ListNet.layers is a plain list of Modules.*nn.ModuleList"):
+        ListNet()
+
+    class AppendNet(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.blocks = {}
+            self.blocks["a"] = nn.Linear(2, 2)
+
+    net = AppendNet()
+    with pytest.warns(UserWarning, match=r"AppendNet.blocks is a plain dict.*nn.ModuleDict"):
+        assert list(net.parameters()) == []  # not registered, exactly as in PyTorch
+
+    class Fine(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.sizes = [2, 3]
+            self.layers = nn.ModuleList([nn.Linear(2, 3)])
+
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert len(list(Fine().parameters())) == 2
+
+
+def test_parameter_dtype_rule():
+    # Arrays and Tensors keep their floating dtype; Python data and integers become float32.
+    assert nn.Parameter(np.ones(2)).dtype == np.float64
+    assert nn.Parameter(np.ones(2, dtype=np.float32)).dtype == np.float32
+    assert nn.Parameter(Tensor(np.ones(2))).dtype == np.float64
+    assert nn.Parameter(np.float64(1.0)).dtype == np.float64
+    assert nn.Parameter([1.0, 2.0]).dtype == np.float32
+    assert nn.Parameter([1, 2]).dtype == np.float32
+    assert nn.Parameter(3.0).dtype == np.float32
+    assert nn.Parameter(np.arange(3)).dtype == np.float32
+    assert nn.Parameter([1.0, 2.0], dtype=np.float64).dtype == np.float64
+    a = np.zeros(3)
+    assert nn.Parameter(a).data is a  # no copy when the dtype is kept

@@ -2,6 +2,7 @@
 matplotlib names the extra to install."""
 
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -85,3 +86,67 @@ def test_missing_matplotlib_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     with pytest.raises(ImportError, match=r"pip install 'autograd-core\[plot\]'"):
         plot.loss_curve([1.0])
+
+
+def _colorbar_labels(ax):
+    return [other.get_ylabel() for other in ax.figure.axes if other is not ax]
+
+
+def test_decision_boundary_labels_titles_and_colorbar(blobs, tmp_path):
+    X, y = blobs
+    model = nn.MLP(2, [8], 1, activation="relu", seed=0)
+    ax = plot.decision_boundary(model, X, y, path=tmp_path / "b.png", resolution=30)
+    assert ax.get_title() == "MLP 8 hidden, relu"  # not "MLP (8,)"
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("feature 0", "feature 1")
+    assert _colorbar_labels(ax) == ["score (> 0: class 1)"]  # one logit per point
+    ax = plot.decision_boundary(
+        nn.LogisticRegression().fit(X, y), X, y, resolution=30, feature_names=["sepal length", "sepal width"]
+    )
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("sepal length", "sepal width")
+    assert ax.get_title() == "LogisticRegression" and _colorbar_labels(ax) == ["P(class 1)"]
+    ax = plot.decision_boundary(nn.MLP(2, [4], 3, seed=0), X, y, resolution=20, colorbar=False, title="")
+    assert _colorbar_labels(ax) == [] and ax.get_title() == ""
+    with pytest.raises(ValueError, match="feature_names must name the 2 features"):
+        plot.decision_boundary(model, X, y, feature_names=["a"])
+
+
+def test_decision_boundary_reads_dataframe_columns(blobs):
+    pd = pytest.importorskip("pandas")
+    X, y = blobs
+    frame = pd.DataFrame(X, columns=["height", "weight"])
+    clf = nn.MLPRegressor(hidden_layer_sizes=(5,), activation="logistic", max_iter=5, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # 5 epochs do not converge
+        clf.fit(X, y)
+    ax = plot.decision_boundary(clf, frame, y, resolution=20)
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("height", "weight")
+    assert ax.get_title() == "MLPRegressor 5 hidden, logistic"
+
+
+def test_loss_curve_in_one_call_from_estimators(blobs, tmp_path):
+    X, y = blobs
+    fits = [nn.MLPClassifier(hidden_layer_sizes=(h,), tol=0.05, random_state=0).fit(X, y) for h in (2, 6)]
+    ax = plot.loss_curve(fits[0], path=tmp_path / "one.png")
+    _png(tmp_path / "one.png")
+    (line,) = ax.get_lines()
+    assert np.array_equal(line.get_ydata(), fits[0].loss_curve_)
+    assert line.get_label() == "MLPClassifier 2 hidden, relu"
+    ax = plot.loss_curve(fits)
+    assert [li.get_label() for li in ax.get_lines()] == [
+        "MLPClassifier 2 hidden, relu",
+        "MLPClassifier 6 hidden, relu",
+    ]
+    ax = plot.loss_curve({"a": fits[0], "b": [3.0, 2.0]})
+    assert [li.get_label() for li in ax.get_lines()] == ["a", "b"]
+    with pytest.raises(ValueError, match="has no loss_curve_: fit it first"):
+        plot.loss_curve(nn.MLPClassifier())
+
+
+def test_describe_names_every_activation_spec():
+    assert plot.describe(nn.MLP(2, [8], 1, activation=nn.LeakyReLU(0.2))) == "MLP 8 hidden, leaky_relu"
+    assert plot.describe(nn.MLP(2, [3, 4], 1, activation=nn.Swish)) in (
+        "MLP 3,4 hidden, silu",
+        "MLP 3,4 hidden, swish",
+    )
+    assert plot.describe(nn.MLP(2, [], 1)) == "MLP (no hidden layer)"
+    assert plot.describe(lambda p: p) is None
