@@ -100,15 +100,6 @@ def _unwrap(value: Any) -> Any:
     return value
 
 
-def _wrap(value: Any) -> Any:
-    """numpy's result with its numeric ndarrays as Tensors (that need no gradient)."""
-    if type(value) is np.ndarray:
-        return Tensor._make(value) if value.dtype.kind in "biufc" else value
-    if type(value) in (list, tuple):
-        return type(value)(_wrap(v) for v in value)
-    return value
-
-
 def numpy_name(func: Any) -> str:
     """``numpy.linalg.det`` for np.linalg.det, ``numpy.add`` for the ufunc."""
     module = getattr(func, "__module__", None) or "numpy"
@@ -160,7 +151,8 @@ def array_function(self: Tensor, func: Any, types: Any, args: tuple, kwargs: dic
     for t in types:  # another library's array type: let it answer
         if not issubclass(t, (Tensor, np.ndarray)):
             return NotImplemented
-    return _wrap(func(*_unwrap(args), **{k: _unwrap(v) for k, v in kwargs.items()}))
+    # no gradient involved: numpy on the data, and numpy's own result (an ndarray, as before)
+    return func(*_unwrap(args), **{k: _unwrap(v) for k, v in kwargs.items()})
 
 
 def array_ufunc(self: Tensor, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
@@ -178,8 +170,10 @@ def array_ufunc(self: Tensor, ufunc: Any, method: str, *inputs: Any, **kwargs: A
     if _requires_grad(inputs) or _requires_grad(out):
         return _tracked_ufunc(ufunc, method, inputs, kwargs)
     result = getattr(ufunc, method)(*_unwrap(inputs), **{k: _unwrap(v) for k, v in kwargs.items()})
+    if method == "at" and isinstance(inputs[0], Tensor):  # np.add.at(t, ...) writes into t
+        mark_modified(inputs[0])
     if out is None:
-        return _wrap(result)
+        return result
     for t in out:
         if isinstance(t, Tensor):
             mark_modified(t)

@@ -178,8 +178,20 @@ def _written_into_ndarray() -> bool:
     numpy converts the value of ``ndarray[i] = t`` with ``float(t)`` (no Python frame of its
     own), so this is how ``__float__`` tells that from an explicit ``float(t)``.
     """
-    frame = sys._getframe(2)
+    try:
+        frame = sys._getframe(2)
+    except ValueError:  # called from the bottom of the stack: no assignment
+        return False
     return frame.f_code.co_code[frame.f_lasti] == _STORE_SUBSCR
+
+
+def _write_error(t: Tensor) -> TypeError:
+    return TypeError(
+        f"cannot write a Tensor that requires grad (shape {t.shape}) into an ndarray: the value "
+        "would leave the tape and its gradient would be silently lost. Collect the values in a "
+        "list and call ag.tensor(list) / ag.stack to keep them on the tape, or write t.item() to "
+        "leave the tape deliberately"
+    )
 
 
 class Tensor:
@@ -347,15 +359,12 @@ class Tensor:
 
     def __float__(self) -> float:
         if self.requires_grad and _written_into_ndarray():
-            raise TypeError(
-                f"cannot write a Tensor that requires grad (shape {self.shape}) into an ndarray: the "
-                "value would leave the tape and its gradient would be silently lost. Collect the "
-                "values in a list and call ag.tensor(list) / ag.stack to keep them on the tape, or "
-                "write t.item() to leave the tape deliberately"
-            )
+            raise _write_error(self)
         return float(self.item())
 
     def __int__(self) -> int:
+        if self.requires_grad and _written_into_ndarray():
+            raise _write_error(self)
         return int(self.item())
 
     def __bool__(self) -> bool:
