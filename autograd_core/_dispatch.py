@@ -1,14 +1,18 @@
 """numpy's own functions on Tensors: the table from numpy callables to autograd_core ops.
 
-``Tensor.__array_function__`` and ``Tensor.__array_ufunc__`` look numpy's function up here.
-Each op module registers the numpy names it implements next to its own declarations, so the
-table grows with the sheet:
+``Tensor.__array_function__`` and ``Tensor.__array_ufunc__`` (``array_function`` and
+``array_ufunc`` below) look numpy's function up here. Op modules register the numpy names they
+implement (the built-in ops in ``ops/_numpy_api.py``, with numpy's signatures), so the table
+grows with the sheet:
 
     implements(np.linalg.det)(det)          # a numpy function -> our function, numpy's signature
-    implements_ufunc(np.tanh)(tanh)         # a ufunc -> our op, called as op(*inputs, **kwargs)
+    implements_ufunc(np.tanh)(tanh)         # a ufunc -> our op, called as op(*inputs)
 
-A numpy function missing from these tables, called on a Tensor that requires grad, is refused
-with a ``TypeError`` naming it (never computed on the raw data, which would drop the gradient).
+A ufunc's ``reduce``/``accumulate`` use the entries of np.sum, np.prod, np.max, np.min,
+np.cumsum, np.cumprod. A numpy function missing from these tables, or an argument an entry
+does not implement (``out=``, ``where=``, ...), called with a Tensor that requires grad, is
+refused with a ``TypeError`` naming it: never computed on the raw data, which would drop the
+gradient. Without such a Tensor, numpy computes on the data and returns its own result.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from typing import Any, Callable, Dict
 import numpy as np
 
 from ._primitive import Primitive, mark_modified
-from ._tensor import Tensor
+from ._tensor import Tensor, _holds_tensor
 
 HANDLED_FUNCTIONS: Dict[Any, Callable[..., Any]] = {}
 HANDLED_UFUNCS: Dict[Any, Callable[..., Any]] = {}
@@ -77,19 +81,9 @@ def _is_default(key: str, value: Any) -> bool:
     return value is default or (isinstance(value, str) and value == default)
 
 
-def _requires_grad(value: Any) -> bool:
-    """Whether ``value`` (or nested lists/tuples/dict values inside it) holds a Tensor requiring grad."""
-    todo = [value]
-    while todo:
-        v = todo.pop()
-        if isinstance(v, Tensor):
-            if v.requires_grad:
-                return True
-        elif type(v) in (list, tuple):
-            todo.extend(v)
-        elif type(v) is dict:
-            todo.extend(v.values())
-    return False
+def _requires_grad(*values: Any) -> bool:
+    """Whether ``values`` (nested in lists/tuples) hold a Tensor that requires grad."""
+    return _holds_tensor(values, requiring_grad=True)
 
 
 def _unwrap(value: Any) -> Any:
@@ -144,9 +138,9 @@ def array_function(self: Tensor, func: Any, types: Any, args: tuple, kwargs: dic
         try:
             return fn(*args, **kwargs)
         except UnsupportedArgumentError as err:
-            if _requires_grad(args) or _requires_grad(kwargs):
+            if _requires_grad(args, tuple(kwargs.values())):
                 raise _refused_argument(numpy_name(func), err) from None
-    elif _requires_grad(args) or _requires_grad(kwargs):
+    elif _requires_grad(args, tuple(kwargs.values())):
         raise missing_rule(numpy_name(func), (args, kwargs))
     for t in types:  # another library's array type: let it answer
         if not issubclass(t, (Tensor, np.ndarray)):
@@ -167,7 +161,7 @@ def array_ufunc(self: Tensor, ufunc: Any, method: str, *inputs: Any, **kwargs: A
                     return op.call2(*inputs)
             return op(*inputs)
     out = kwargs.get("out")
-    if _requires_grad(inputs) or _requires_grad(out):
+    if _requires_grad(inputs, out):
         return _tracked_ufunc(ufunc, method, inputs, kwargs)
     result = getattr(ufunc, method)(*_unwrap(inputs), **{k: _unwrap(v) for k, v in kwargs.items()})
     if method == "at" and isinstance(inputs[0], Tensor):  # np.add.at(t, ...) writes into t

@@ -242,3 +242,4 @@ def test_a_tracked_tensor_given_to_tensor_stays_on_the_tape() -> None:
     with pytest.raises(TypeError, match=r"t\.detach\(\)"):
         ag.tensor([x[0], 1.0], requires_grad=True)  # a new leaf would drop x's gradient
     assert ag.tensor(x.detach(), requires_grad=True).is_leaf
+    assert Tensor(x).grad_fn is not None and Tensor(x).data is x.data  # Tensor() shares, as before
