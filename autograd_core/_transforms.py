@@ -21,6 +21,7 @@ tuples, lists and dicts of arrays (a model's parameters as a dict). Forward-mode
 from __future__ import annotations
 
 import warnings
+import weakref
 from typing import Any, Callable, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
@@ -68,6 +69,17 @@ def _tracked(tree: Any) -> bool:
     return False
 
 
+# The leaves _watch makes for plain-array inputs. An outer transform that reaches one (an inner
+# transform's input, e.g. a constant the outer passed it) has not closed over a tensor of the
+# user's, so its result need not stay on the tape.
+_WATCHED: dict = {}  # id -> weakref (a Tensor's == is elementwise, so no WeakSet)
+
+
+def _was_watched(t: Tensor) -> bool:
+    ref = _WATCHED.get(id(t))
+    return ref is not None and ref() is t
+
+
 def _watch(x: Any, who: str) -> Tensor:
     """A tensor on the tape standing for the input ``x``."""
     if isinstance(x, Tensor) and x.requires_grad:
@@ -79,7 +91,10 @@ def _watch(x: Any, who: str) -> Tensor:
             f"{who}: can only differentiate with respect to floating-point inputs, got dtype {data.dtype} "
             f"with shape {data.shape}"
         )
-    return Tensor._make(data).requires_grad_(True)
+    leaf = Tensor._make(data).requires_grad_(True)
+    key = id(leaf)
+    _WATCHED[key] = weakref.ref(leaf, lambda _, key=key: _WATCHED.pop(key, None))
+    return leaf
 
 
 def _unwrap(value: Any, nested: bool) -> Any:
@@ -172,7 +187,7 @@ def _grads(
     else:
         others: List[Tensor] = []
         grads = walk(out, seed, True, False, inputs, others)
-        if others:  # closed over a tracked tensor: record this backward too
+        if not all(_was_watched(o) for o in others):  # closed over a tracked tensor: record this backward too
             nested = True
             seed = None if seed is None else Tensor._make(np.asarray(seed))
             with enable_grad():

@@ -6,6 +6,7 @@ this package, grouped as a derivative sheet; other ops are compositions of primi
 
 from types import ModuleType as _ModuleType
 
+from . import _numpy_api  # noqa: F401  (numpy's names for the ops: the dispatch table)
 from .activations import elu, gelu, leaky_relu, relu, selu, sigmoid, silu, softplus, step
 from .arithmetic import (
     add,
