@@ -500,7 +500,7 @@ def diff(a: Any, n: int = 1, axis: int = -1, prepend: Any = _NOVALUE, append: An
     if len(parts) > 1:
         a = concatenate(parts, axis=ax)
     hi, lo = _on_axis(ax, slice(1, None)), _on_axis(ax, slice(None, -1))
-    is_bool = np.result_type(_raw(a)) == bool
+    is_bool = np.result_type(_raw(a)).kind == "b"
     for _ in range(n):
         a = not_equal(getitem(a, hi), getitem(a, lo)) if is_bool else getitem(a, hi) - getitem(a, lo)
     return a
