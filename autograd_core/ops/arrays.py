@@ -379,7 +379,7 @@ def vstack(tup: Sequence[Any], *, dtype: Any = None, casting: str = "same_kind")
     return _cast(concatenate([_at_least(t, 2) for t in tup], axis=0), dtype)
 
 
-row_stack = vstack
+row_stack = implements(np.row_stack)(vstack)  # numpy's deprecated alias
 
 
 @implements(np.dstack)

@@ -26,7 +26,7 @@ from .._primitive import Primitive
 from .._tensor import Tensor
 from ._helpers import normalize_axes
 from .arithmetic import where
-from .linalg import matmul
+from .linalg import dot, matmul
 from .reductions import cumsum, sum_
 from .shape import astype, expand_dims, getitem, reshape, stack, transpose
 
@@ -118,6 +118,9 @@ def inner(a: Any, b: Any) -> Any:
 def dot_nd(a: Any, b: Any) -> Any:
     """``numpy.dot`` of N-D operands: sum over a's last axis and b's second-to-last."""
     return tensordot(a, b, ([-1], [-2 if np.ndim(b) > 1 else -1]))
+
+
+implements(np.dot)(dot)  # ops.linalg.dot, which hands N-D operands to dot_nd
 
 
 @implements(np.kron)
