@@ -122,6 +122,59 @@ def pad(array: Any, pad_width: Any, mode: Any = "constant", **kwargs: Any) -> An
     return _np.pad(array.data if isinstance(array, _Tensor) else array, pad_width, mode, **kwargs)
 
 
+def _numpy_reduction(name: str, op: Any, spread: bool = False):
+    """``op`` (x, axis, keepdims[, ddof]) with numpy's positional order (a, axis, dtype, out, ...)."""
+
+    def check(a: Any, dtype: Any, out: Any, extra: dict) -> Any:
+        if out is not None or extra:
+            given = ["out"] * (out is not None) + sorted(extra)
+            raise TypeError(f"{name}: {', '.join(given)} not supported on Tensors; use the returned value")
+        return a if dtype is None else _ag.astype(a, _np.dtype(dtype))
+
+    if spread:
+
+        def reduce(
+            a: Any,
+            axis: Any = None,
+            dtype: Any = None,
+            out: Any = None,
+            ddof: int = 0,
+            keepdims: bool = False,
+            **extra: Any,
+        ) -> Any:
+            return op(check(a, dtype, out, extra), axis=axis, ddof=ddof, keepdims=keepdims)
+
+    else:
+
+        def reduce(
+            a: Any, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False, **extra: Any
+        ) -> Any:
+            return op(check(a, dtype, out, extra), axis=axis, keepdims=keepdims)
+
+    reduce.__name__ = name
+    reduce.__doc__ = f"``numpy.{name}`` with numpy's argument order; see ``autograd_core.{name}``."
+    return reduce
+
+
+sum, mean, prod = (_numpy_reduction(n, getattr(_ag, n)) for n in ("sum", "mean", "prod"))  # noqa: A001
+var, std = (_numpy_reduction(n, getattr(_ag, n), spread=True) for n in ("var", "std"))
+
+
+def cumsum(a: Any, axis: Any = None, dtype: Any = None, out: Any = None) -> Any:
+    """``numpy.cumsum`` with numpy's argument order."""
+    return _numpy_reduction("cumsum", lambda x, axis, keepdims: _ag.cumsum(x, axis=axis))(a, axis, dtype, out)
+
+
+def argmax(a: Any, axis: Any = None, out: Any = None, *, keepdims: bool = False) -> Any:
+    """``numpy.argmax`` with numpy's argument order (no gradient)."""
+    return _numpy_reduction("argmax", _ag.argmax)(a, axis, None, out, keepdims)
+
+
+def argmin(a: Any, axis: Any = None, out: Any = None, *, keepdims: bool = False) -> Any:
+    """``numpy.argmin`` with numpy's argument order (no gradient)."""
+    return _numpy_reduction("argmin", _ag.argmin)(a, axis, None, out, keepdims)
+
+
 def __getattr__(name: str) -> Any:  # numpy's names outside its __all__ (and lazily loaded ones)
     return getattr(_np, name)
 

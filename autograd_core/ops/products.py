@@ -117,7 +117,13 @@ def inner(a: Any, b: Any) -> Any:
 
 def dot_nd(a: Any, b: Any) -> Any:
     """``numpy.dot`` of N-D operands: sum over a's last axis and b's second-to-last."""
-    return tensordot(a, b, ([-1], [-2 if np.ndim(b) > 1 else -1]))
+    inner_b = -2 if np.ndim(b) > 1 else -1
+    if np.shape(a)[-1] != np.shape(b)[inner_b]:
+        raise ValueError(
+            f"dot: shapes {np.shape(a)} and {np.shape(b)} not aligned: "
+            f"{np.shape(a)[-1]} (dim {np.ndim(a) - 1}) != {np.shape(b)[inner_b]} (dim {np.ndim(b) + inner_b})"
+        )
+    return tensordot(a, b, ([-1], [inner_b]))
 
 
 implements(np.dot)(dot)  # ops.linalg.dot, which hands N-D operands to dot_nd

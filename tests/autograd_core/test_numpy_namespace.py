@@ -31,7 +31,6 @@ def test_differentiable_versions_replace_numpys() -> None:
         "tanh",
         "exp",
         "dot",
-        "sum",
         "sort",
         "arctan2",
         "cumprod",
@@ -42,7 +41,15 @@ def test_differentiable_versions_replace_numpys() -> None:
     ):
         assert getattr(np, name) is getattr(ag, name), name
     assert np.max is ag.amax and np.min is ag.amin
-    for name in ("fliplr", "where", "array", "concatenate", "pad"):  # ours, with numpy's signature
+    for name in (
+        "fliplr",
+        "where",
+        "array",
+        "concatenate",
+        "pad",
+        "sum",
+        "var",
+    ):  # ours, with numpy's signature
         assert getattr(np, name) is not getattr(onp, name), name
 
 
@@ -108,3 +115,15 @@ def test_hips_style_code_runs_and_matches_hips_autograd(recipe) -> None:
     import autograd.numpy as anp
 
     onp.testing.assert_allclose(ours, hips.grad(lambda x: recipe(anp, x))(w), rtol=1e-10, atol=1e-12)
+
+
+def test_reductions_take_numpys_argument_order() -> None:
+    x = onp.arange(6.0).reshape(2, 3)
+    t = Tensor(x, requires_grad=True)
+    assert np.sum(t, 0, onp.float32).dtype == onp.float32  # positional dtype, as numpy's
+    onp.testing.assert_array_equal(np.var(t, 1, None, None, 1).data, onp.var(x, 1, None, None, 1))
+    onp.testing.assert_array_equal(np.mean(t, axis=1, keepdims=True).data, onp.mean(x, axis=1, keepdims=True))
+    onp.testing.assert_array_equal(np.cumsum(t, 1).data, onp.cumsum(x, 1))
+    assert np.argmax(t, 1).data.tolist() == [2, 2]
+    with pytest.raises(TypeError, match="sum: initial not supported"):
+        np.sum(t, initial=1.0)
