@@ -219,9 +219,15 @@ def ravel(a: Any, order: str = "C") -> Any:
     if order not in ("C", "A", "K"):
         raise ValueError(f"ravel: order must be 'C', 'F', 'A' or 'K', got {order!r}")
     raw = np.asarray(_raw(a))
-    if order != "C" and raw.ndim > 1 and raw.flags.f_contiguous and not raw.flags.c_contiguous:
+    if order == "C" or raw.ndim < 2 or raw.flags.c_contiguous:
+        return reshape(a, (-1,))
+    if raw.flags.f_contiguous:
         return reshape(transpose(a), (-1,))  # 'A' and 'K' follow the memory layout
-    return reshape(a, (-1,))
+    if order == "A":
+        return reshape(a, (-1,))
+    raise ValueError(
+        f"ravel: order='K' of a non-contiguous array (strides {raw.strides}) is not supported; use 'C' or 'F'"
+    )
 
 
 def _at_least(x: Any, n: int) -> Any:
@@ -438,7 +444,12 @@ class _Concatenator:
             return Tensor(self._np[key])
         axis, ndmin, trans1d = self.axis, self.ndmin, self.trans1d
         if isinstance(key[0], str):  # 'axis[,ndmin[,trans1d]]'; numpy's 'r'/'c' matrix modes are not
-            spec = [int(v) for v in key[0].split(",")]
+            try:
+                spec = [int(v) for v in key[0].split(",")]
+            except ValueError:
+                raise ValueError(
+                    f"r_/c_: directive {key[0]!r} is not supported with Tensors; use 'axis,ndmin,trans1d'"
+                ) from None
             axis, ndmin, trans1d = (spec + [ndmin, trans1d][len(spec) - 1 :])[:3]
             key = key[1:]
         pieces = []
@@ -636,6 +647,9 @@ def _extreme(name: str, reduce: Any, pair: Any, fill: float):
     ) -> Any:
         if out is not None:
             raise TypeError(f"{name}: out= is not supported on Tensors; use the returned value")
+        if np.result_type(_raw(a)).kind not in "fc":  # integers and bools: no gradient, numpy's own
+            value = getattr(np, name)(_raw(a), axis=axis, keepdims=keepdims, initial=initial, where=where)
+            return Tensor(value) if isinstance(a, Tensor) else value
         if where is not True:
             if initial is _NOVALUE:
                 raise ValueError(f"{name}: reduction with where= needs an initial= value (numpy's rule)")
