@@ -30,6 +30,7 @@ from .arrays import (
     amin,
     append,
     arange,
+    argpartition,
     argsort,
     array_split,
     atleast_1d,

@@ -60,6 +60,7 @@ def _on_axis(axis: int, s: slice) -> tuple:
 
 # -- non-differentiable primitives: outputs never require grad ---------------------------------
 argsort = Primitive("argsort", np.argsort, doc="Indices that sort ``a`` along ``axis`` (no gradient).")
+argpartition = Primitive("argpartition", np.argpartition, doc="Indices that partition ``a`` (no gradient).")
 searchsorted = Primitive(
     "searchsorted", np.searchsorted, doc="Insertion indices into sorted ``a`` (no gradient)."
 )
@@ -71,7 +72,15 @@ _unique = Primitive(
     lambda ar, axis=None, equal_nan=True: np.unique(ar, axis=axis, equal_nan=equal_nan),
     doc="Sorted unique values (no gradient).",
 )
+_unique_part = Primitive(
+    "unique_part",
+    lambda ar, part, axis=None, equal_nan=True: np.unique(ar, True, True, True, axis, equal_nan=equal_nan)[
+        part
+    ],
+    doc="numpy.unique's index (part 1), inverse (2) or counts (3) (no gradient).",
+)
 implements(np.argsort)(argsort)
+implements(np.argpartition)(argpartition)
 implements(np.searchsorted)(searchsorted)
 
 
@@ -97,8 +106,8 @@ def unique(
     values = _unique(ar, axis=axis, equal_nan=equal_nan)
     if not (return_index or return_inverse or return_counts):
         return values
-    extras = np.unique(_raw(ar), return_index, return_inverse, return_counts, axis, equal_nan=equal_nan)[1:]
-    return (values, *[Tensor(e) if isinstance(ar, Tensor) else e for e in extras])
+    wanted = [part for part, flag in ((1, return_index), (2, return_inverse), (3, return_counts)) if flag]
+    return (values, *[_unique_part(ar, part, axis=axis, equal_nan=equal_nan) for part in wanted])
 
 
 # -- constructors: Tensors that need no grad (``full`` and ``linspace`` take Tensor values) ----
@@ -322,7 +331,7 @@ def sort(a: Any, axis: Any = -1, kind: Any = None, order: Any = None, *, stable:
         raise ValueError("sort: 'order' (structured arrays) is not supported on Tensors")
     if axis is None:
         a, axis = ravel(a), -1
-    return gather(a, np.argsort(_raw(a), axis=axis, kind="stable"), axis)
+    return gather(a, argsort(a, axis=axis, kind="stable"), axis)  # the op, not np.argsort: compile replays it
 
 
 @implements(np.partition)
@@ -332,7 +341,7 @@ def partition(a: Any, kth: Any, axis: Any = -1, kind: str = "introselect", order
         raise ValueError("partition: 'order' (structured arrays) is not supported on Tensors")
     if axis is None:
         a, axis = ravel(a), -1
-    return gather(a, np.argpartition(_raw(a), kth, axis=axis, kind=kind), axis)
+    return gather(a, argpartition(a, kth, axis=axis, kind=kind), axis)
 
 
 # -- repetition -----------------------------------------------------------------------------------
@@ -488,7 +497,7 @@ def select(condlist: Sequence[Any], choicelist: Sequence[Any], default: Any = 0)
         raise ValueError("select: an empty condition list is not possible")
     out = default
     for cond, choice in zip(reversed(condlist), reversed(choicelist)):
-        out = where(np.asarray(_raw(cond)), choice, out)
+        out = where(cond if isinstance(cond, Tensor) else np.asarray(cond), choice, out)
     return out
 
 

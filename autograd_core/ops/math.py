@@ -23,7 +23,7 @@ from .._dispatch import implements, implements_ufunc
 from .._primitive import Primitive
 from .._tensor import Tensor
 from .arithmetic import maximum, minimum, where
-from .elementwise import abs_, cos, exp, sqrt
+from .elementwise import abs_, cos, exp, isfinite, isnan, sqrt
 
 _LN2, _LN10, _PI = math.log(2.0), math.log(10.0), math.pi
 
@@ -180,26 +180,35 @@ def reciprocal(x: Any) -> Any:
 @implements_ufunc(np.fmax)
 def fmax(x: Any, y: Any) -> Any:
     """Elementwise max ignoring NaN (the other value wins); ties split as ``maximum``."""
-    return where(_isnan(y), x, where(_isnan(x), y, maximum(x, y)))
+    return where(isnan(y), x, where(isnan(x), y, maximum(x, y)))
 
 
 @implements_ufunc(np.fmin)
 def fmin(x: Any, y: Any) -> Any:
     """Elementwise min ignoring NaN (the other value wins); ties split as ``minimum``."""
-    return where(_isnan(y), x, where(_isnan(x), y, minimum(x, y)))
+    return where(isnan(y), x, where(isnan(x), y, minimum(x, y)))
 
 
-def _isnan(x: Any) -> Any:
-    return np.isnan(x.data if isinstance(x, Tensor) else x)
+def _nan_to_num_forward(
+    x: Any, copy: bool = True, nan: float = 0.0, posinf: Any = None, neginf: Any = None
+) -> Any:
+    return np.nan_to_num(x, copy=True, nan=nan, posinf=posinf, neginf=neginf)
+
+
+# nan_to_num: the gradient passes where x is finite; the replaced NaN/±inf entries get 0.
+_nan_to_num = Primitive(
+    "nan_to_num",
+    _nan_to_num_forward,
+    lambda g, ans, x, copy=True, nan=0.0, posinf=None, neginf=None: where(isfinite(x), g, 0),
+    doc="NaN and ±inf replaced by finite numbers.",
+)
 
 
 @implements(np.nan_to_num)
 def nan_to_num(x: Any, copy: bool = True, nan: float = 0.0, posinf: Any = None, neginf: Any = None) -> Any:
     """NaN and ±inf replaced by finite numbers; the gradient passes where x was finite, 0 elsewhere."""
-    raw = x.data if isinstance(x, Tensor) else x
     _refuse_complex(x, "nan_to_num")
-    filled = np.nan_to_num(raw, copy=True, nan=nan, posinf=posinf, neginf=neginf)
-    return where(np.isfinite(raw), x, filled) if _is_float(x) else _wrap_like(x, filled)
+    return _nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf)
 
 
 # -- complex parts, for real inputs (complex ones that need grad are refused) ------------------
@@ -236,9 +245,17 @@ def _complex_part(op: str, np_fn: Any, real_case: Any):
 real = implements(np.real)(_complex_part("real", np.real, lambda x, raw: x))
 imag = implements(np.imag)(_complex_part("imag", np.imag, lambda x, raw: _constant(x, np.imag(raw))))
 conj = conjugate = implements_ufunc(np.conjugate)(_complex_part("conj", np.conjugate, lambda x, raw: x))
+# numpy's angle of a real x is arctan2(0, x) (times 180/pi for deg): 0 or pi, gradient exactly 0.
 angle = implements(np.angle)(
-    _complex_part("angle", np.angle, lambda x, raw, deg=False: _constant(x, np.angle(raw, deg=deg)))
+    _complex_part("angle", np.angle, lambda x, raw, deg=False: _angle_real(x, raw, deg))
 )
+
+
+def _angle_real(x: Any, raw: Any, deg: bool) -> Any:
+    a = arctan2(np.zeros_like(raw), x)
+    return a * (180 / _PI) if deg else a
+
+
 real_if_close = implements(np.real_if_close)(
     _complex_part("real_if_close", np.real_if_close, lambda x, raw, tol=100: x)
 )

@@ -148,4 +148,14 @@ NO_GRAD = {
     ),
     "nonzero": (lambda x: ag.stack(ag.nonzero(x > 0)), lambda x: np.stack(np.nonzero(x > 0)), 1),
     "unique": (ag.unique, np.unique, 1),
+    "unique_part": (
+        lambda x: ag.unique(x, return_counts=True)[1],
+        lambda x: np.unique(x, return_counts=True)[1],
+        1,
+    ),
+    "argpartition": (
+        lambda x: ag.argpartition(ag.ravel(x), 0),
+        lambda x: np.argpartition(np.ravel(x), 0),
+        1,
+    ),
 }

@@ -56,7 +56,7 @@ ROWS = [
     row("reciprocal", ag.reciprocal, one(NONZERO)),
     row("fmax", ag.fmax, each(ODD, EVEN)),
     row("fmin", ag.fmin, each(ODD, EVEN)),
-    row("nan_to_num", ag.nan_to_num, one()),
+    row("nan_to_num", ag.nan_to_num, one(), "nan_to_num"),
     row("real", ag.real, one()),
     row("imag", lambda x: ag.imag(x) + x, one()),
     row("conj", ag.conj, one()),
