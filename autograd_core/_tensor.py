@@ -6,6 +6,8 @@ so this module stays free of import cycles.
 
 from __future__ import annotations
 
+import dis
+import sys
 from typing import Any, Optional
 
 import numpy as np
@@ -112,6 +114,86 @@ def _as_array(value: Any, dtype: Any = None) -> np.ndarray:
     return array
 
 
+def _holds_tensor(value: Any, requiring_grad: bool = False) -> bool:
+    """Whether nested lists/tuples ``value`` hold a Tensor (one that requires grad, if asked)."""
+    todo = [value]
+    while todo:
+        v = todo.pop()
+        if isinstance(v, Tensor):
+            if v.requires_grad or not requiring_grad:
+                return True
+        elif type(v) in (list, tuple):
+            todo.extend(v)
+    return False
+
+
+def _on_tape(data: Any) -> bool:
+    if isinstance(data, Tensor):
+        return data.requires_grad
+    return type(data) in (list, tuple) and _holds_tensor(data, requiring_grad=True)
+
+
+def _record_copy(data: Any, dtype: Any) -> Tensor:
+    """A Tensor on the tape or nested lists holding some, as one recorded Tensor."""
+    if isinstance(data, Tensor):
+        from .ops import astype
+
+        return astype(data, np.dtype(dtype or data.dtype))
+    return _stack_nested(data, dtype)
+
+
+def _stack_nested(value: Any, dtype: Any) -> Tensor:
+    """Nested lists/tuples of Tensors and numbers as one Tensor, stacked on the tape."""
+    from .ops import astype, stack
+
+    def build(v: Any) -> Any:
+        if type(v) in (list, tuple):
+            if not v:
+                raise ValueError("tensor: cannot stack an empty list that sits next to Tensors")
+            return stack([build(item) for item in v])
+        return v if isinstance(v, Tensor) else np.asarray(v)
+
+    out = build(value)
+    if not isinstance(out, Tensor):
+        out = Tensor._make(out)
+    if dtype is not None and out.dtype != np.dtype(dtype):
+        out = astype(out, np.dtype(dtype))
+    return out
+
+
+def _on_tape_error(who: str) -> TypeError:
+    return TypeError(
+        f"{who}: the data holds a Tensor that requires grad, and requires_grad=True would start a "
+        "new leaf that drops its gradient; pass t.detach() to start a new leaf deliberately, or "
+        "leave out requires_grad=True to keep the value on the tape"
+    )
+
+
+_STORE_SUBSCR = dis.opmap["STORE_SUBSCR"]
+
+
+def _written_into_ndarray() -> bool:
+    """Whether the caller's caller is executing ``target[index] = value``.
+
+    numpy converts the value of ``ndarray[i] = t`` with ``float(t)`` (no Python frame of its
+    own), so this is how ``__float__`` tells that from an explicit ``float(t)``.
+    """
+    try:
+        frame = sys._getframe(2)
+    except ValueError:  # called from the bottom of the stack: no assignment
+        return False
+    return frame.f_code.co_code[frame.f_lasti] == _STORE_SUBSCR
+
+
+def _write_error(t: Tensor) -> TypeError:
+    return TypeError(
+        f"cannot write a Tensor that requires grad (shape {t.shape}) into an ndarray: the value "
+        "would leave the tape and its gradient would be silently lost. Collect the values in a "
+        "list and call ag.tensor(list) / ag.stack to keep them on the tape, or write t.item() to "
+        "leave the tape deliberately"
+    )
+
+
 class Tensor:
     """An n-dimensional array that records the operations applied to it.
 
@@ -139,9 +221,22 @@ class Tensor:
         "_base",
         "__weakref__",
     )
-    __array_ufunc__ = None  # make ``ndarray <op> Tensor`` defer to our reflected operators
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
+        if _on_tape(data):
+            # A Tensor on the tape, or a list holding some: the new Tensor takes over the node
+            # of a recorded copy (or stack) of them, so the gradient flows through it.
+            if requires_grad:
+                raise _on_tape_error("Tensor")
+            from ._tensor_methods import _take_node
+
+            recorded = _record_copy(data, dtype)
+            self.data = recorded.data
+            self.grad = None
+            self._version = 0
+            _take_node(self, recorded)
+            self.requires_grad = recorded.requires_grad
+            return
         array = _as_array(data, dtype)
         self.data = array
         self.grad: Optional[Tensor] = None
@@ -250,14 +345,26 @@ class Tensor:
         return self.data.tolist()
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        if self.requires_grad:
+            raise TypeError(
+                f"numpy cannot convert a Tensor that requires grad (shape {self.shape}) to an ndarray: "
+                "the result would leave the tape and its gradient would be silently lost. Use "
+                "t.detach() or t.numpy() to leave the tape deliberately, or an autograd_core/numpy op "
+                "that records (np.tanh(t), np.dot(X, t), ...); for ndarray methods such as "
+                "X.dot(t), write X @ t or np.dot(X, t)"
+            )
         if dtype is None:
             return self.data
         return self.data.astype(dtype, copy=bool(copy))
 
     def __float__(self) -> float:
+        if self.requires_grad and _written_into_ndarray():
+            raise _write_error(self)
         return float(self.item())
 
     def __int__(self) -> int:
+        if self.requires_grad and _written_into_ndarray():
+            raise _write_error(self)
         return int(self.item())
 
     def __bool__(self) -> bool:
@@ -303,14 +410,20 @@ class Tensor:
 
 
 def tensor(data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
-    """Build a leaf Tensor from a number, nested list or ndarray (the data is copied).
+    """Build a Tensor from a number, nested list or ndarray (the data is copied).
 
-    Python floats become float64, as in numpy.
+    Python floats become float64, as in numpy. Tensors that require grad, given directly or
+    inside (nested) lists, stay on the tape: the result is their recorded copy or stack.
 
     >>> from autograd_core import tensor
     >>> tensor([[1.0, 2.0]], requires_grad=True).shape
     (1, 2)
     """
+    if _on_tape(data):  # a copy on the tape, as torch's clone()
+        out = Tensor(data, dtype=dtype, requires_grad=requires_grad)
+        if isinstance(data, Tensor) and out.data is data.data:
+            out.data = out.data.copy()
+        return out
     if isinstance(data, Tensor):
         data = data.data
     return Tensor(np.array(data, dtype=dtype), requires_grad=requires_grad)

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from . import ops
+from ._dispatch import array_function, array_ufunc
 from ._grad_mode import STATE, TRACE
 from ._primitive import mark_modified
 from ._tensor import NODE_SLOTS, Tensor
@@ -221,6 +222,9 @@ for _op in (
 ):
     _METHODS[_op.name] = _unary(_op)
 _METHODS["abs"] = _unary(ops.abs_)
+
+_METHODS["__array_ufunc__"] = array_ufunc
+_METHODS["__array_function__"] = array_function
 
 for _name, _method in _METHODS.items():
     setattr(Tensor, _name, _method)

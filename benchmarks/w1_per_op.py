@@ -2,7 +2,9 @@
 
 Forward + backward (the gradient with respect to the starting vector is compared across
 implementations) and forward only under each framework's no-grad mode. Reported in µs per step
-(one step is a multiply, an add and a tanh).
+(one step is a multiply, an add and a tanh). A last case times numpy's dispatch: ``np.tanh(t)``
+on a Tensor that requires grad ("ours via numpy") against ``ag.tanh(t)`` ("ours") and
+``np.tanh`` on the ndarray, µs per call (recording included, no backward).
 
 >>> rows = run(size=4, steps=10, repeats=1, quick=True)
 >>> all(r.agrees is not False for r in rows)
@@ -202,6 +204,22 @@ BUILDERS: Dict[str, Builder] = {
 }
 
 
+def _tanh_calls(x0: np.ndarray, steps: int, how: str) -> Impl:
+    """``steps`` calls of tanh on one input: np.tanh on the array, ag.tanh or np.tanh on a Tensor."""
+    if how == "numpy":
+        tensor, fn = x0, np.tanh
+    else:
+        ag = require_ours("autograd_core")
+        tensor, fn = ag.Tensor(x0, requires_grad=True), (ag.tanh if how == "ours" else np.tanh)
+
+    def calls() -> np.ndarray:
+        for _ in range(steps):
+            y = fn(tensor)
+        return y if how == "numpy" else y.data
+
+    return Impl(calls)
+
+
 def run(
     size: int | None = None, repeats: int | None = None, quick: bool = False, steps: int = STEPS
 ) -> List[Measurement]:
@@ -233,4 +251,15 @@ def run(
                 atol=1e-12,
                 min_sample=0.005 if quick else 0.05,
             )
+    x0 = rng.uniform(-1.0, 1.0, 16)
+    rows += compare(
+        "W1",
+        "n=16 tanh call",
+        "µs/call",
+        1e6 / steps,
+        {how: (lambda how=how: _tanh_calls(x0, steps, how)) for how in ("numpy", "ours", "ours-np")},
+        repeats=repeats,
+        rtol=1e-12,
+        min_sample=0.005 if quick else 0.05,
+    )
     return rows

@@ -4,6 +4,7 @@ Primitives (a numpy forward plus one derivative rule per argument) live in the m
 this package, grouped as a derivative sheet; other ops are compositions of primitives.
 """
 
+from . import _numpy_api  # noqa: F401  (numpy's names for the ops: the dispatch table)
 from .activations import elu, gelu, leaky_relu, relu, selu, sigmoid, silu, softplus, step
 from .arithmetic import (
     add,
