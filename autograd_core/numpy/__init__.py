@@ -23,6 +23,7 @@ import numpy as _np
 
 import autograd_core as _ag
 from autograd_core import Tensor as _Tensor
+from autograd_core._tensor import _on_tape
 from autograd_core.ops.arrays import _Concatenator
 
 _PUBLIC = sorted(set(_np.__all__) | {n for n in dir(_np) if not n.startswith("_")})
@@ -45,47 +46,26 @@ max, min = _ag.amax, _ag.amin  # noqa: A001  (numpy's signatures: out, keepdims,
 
 
 # numpy's any, all, max, min, sum, abs, round, pow, divmod and bool shadow the builtins in this
-# module from here on: the helpers below use none of them.
-def _has_tensor(obj: Any) -> bool:
-    if isinstance(obj, _Tensor):
-        return True
-    if isinstance(obj, (list, tuple)):
-        for o in obj:
-            if _has_tensor(o):
-                return True
-    return False
-
-
-def _stack(obj: Any) -> Any:
-    if isinstance(obj, (list, tuple)) and _has_tensor(obj):
-        return _ag.stack([_stack(o) for o in obj])
-    return obj if isinstance(obj, _Tensor) else _np.asarray(obj)
-
-
+# module from here on: the functions below use none of them.
 def array(
     object: Any, dtype: Any = None, *, copy: Any = True, order: str = "K", ndmin: int = 0, **kwargs: Any
 ) -> Any:  # noqa: A002
-    """``numpy.array`` as a Tensor; (nested) lists holding Tensors are stacked on the tape."""
-    if _has_tensor(object) and not isinstance(object, _Tensor):
-        out = _stack(object)
-        out = out if dtype is None else _ag.astype(out, _np.dtype(dtype))
-    elif isinstance(object, _Tensor) and object.requires_grad:
-        out = _ag.astype(object, _np.dtype(dtype)) if dtype is not None else object * 1  # a copy on the tape
-    else:
-        raw = object.data if isinstance(object, _Tensor) else object
-        return _ag.tensor(_np.array(raw, dtype=dtype, copy=copy, order=order, ndmin=ndmin, **kwargs))
-    return _ag.reshape(out, (1,) * (ndmin - out.ndim) + out.shape) if out.ndim < ndmin else out
+    """``numpy.array`` as a Tensor, built by ``autograd_core.tensor``: Tensors on the tape, alone or
+    in (nested) lists, are copied or stacked on the tape; anything else is numpy's array."""
+    if _on_tape(object):
+        out = _ag.tensor(object, dtype=dtype)
+        return _ag.reshape(out, (1,) * (ndmin - out.ndim) + out.shape) if out.ndim < ndmin else out
+    raw = object.data if isinstance(object, _Tensor) else object
+    return _Tensor(_np.array(raw, dtype=dtype, copy=copy, order=order, ndmin=ndmin, **kwargs))
 
 
 def asarray(a: Any, dtype: Any = None, order: Any = None, **kwargs: Any) -> Any:
     """``numpy.asarray``: a Tensor is returned as it is (cast if ``dtype`` differs)."""
     if isinstance(a, _Tensor):
         return a if dtype is None or _np.dtype(dtype) == a.dtype else _ag.astype(a, _np.dtype(dtype))
-    return (
-        array(a, dtype=dtype, copy=None)
-        if _has_tensor(a)
-        else _ag.tensor(_np.asarray(a, dtype, order, **kwargs))
-    )
+    if _on_tape(a):
+        return _ag.tensor(a, dtype=dtype)
+    return _Tensor(_np.asarray(a, dtype, order, **kwargs))
 
 
 asanyarray = ascontiguousarray = asarray

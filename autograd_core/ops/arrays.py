@@ -22,7 +22,7 @@ from typing import Any, List, Sequence
 
 import numpy as np
 
-from .._dispatch import implements
+from .._dispatch import UnsupportedArgumentError, implements
 from .._primitive import Primitive
 from .._tensor import Tensor
 from ._helpers import normalize_axes
@@ -125,9 +125,8 @@ def _constructor(np_fn: Any, name: str, like: bool = False):
 zeros, ones, empty, eye, identity, arange = (
     _constructor(getattr(np, n), n) for n in ("zeros", "ones", "empty", "eye", "identity", "arange")
 )
-zeros_like, ones_like, empty_like = (
-    implements(getattr(np, n))(_constructor(getattr(np, n), n, like=True))
-    for n in ("zeros_like", "ones_like", "empty_like")
+zeros_like, ones_like, empty_like = (  # numpy's names dispatch through ops._numpy_api
+    _constructor(getattr(np, n), n, like=True) for n in ("zeros_like", "ones_like", "empty_like")
 )
 
 
@@ -234,7 +233,7 @@ def ravel(a: Any, order: str = "C") -> Any:
         return reshape(transpose(a), (-1,))  # 'A' and 'K' follow the memory layout
     if order == "A":
         return reshape(a, (-1,))
-    raise ValueError(
+    raise UnsupportedArgumentError(
         f"ravel: order='K' of a non-contiguous array (strides {raw.strides}) is not supported; use 'C' or 'F'"
     )
 
@@ -328,7 +327,7 @@ def roll(a: Any, shift: Any, axis: Any = None) -> Any:
 def sort(a: Any, axis: Any = -1, kind: Any = None, order: Any = None, *, stable: Any = None) -> Any:
     """Sorted copy along ``axis`` (flattened when None); tied values each keep their own gradient."""
     if order is not None:
-        raise ValueError("sort: 'order' (structured arrays) is not supported on Tensors")
+        raise UnsupportedArgumentError("sort: 'order' (structured arrays) is not supported on Tensors")
     if axis is None:
         a, axis = ravel(a), -1
     return gather(a, argsort(a, axis=axis, kind="stable"), axis)  # the op, not np.argsort: compile replays it
@@ -338,7 +337,7 @@ def sort(a: Any, axis: Any = -1, kind: Any = None, order: Any = None, *, stable:
 def partition(a: Any, kth: Any, axis: Any = -1, kind: str = "introselect", order: Any = None) -> Any:
     """numpy's partition (kth element in place, smaller before, larger after); gradients follow the elements."""
     if order is not None:
-        raise ValueError("partition: 'order' (structured arrays) is not supported on Tensors")
+        raise UnsupportedArgumentError("partition: 'order' (structured arrays) is not supported on Tensors")
     if axis is None:
         a, axis = ravel(a), -1
     return gather(a, argpartition(a, kth, axis=axis, kind=kind), axis)
@@ -491,13 +490,17 @@ c_ = _Concatenator(-1, 2, 0, np.c_)
 @implements(np.select)
 def select(condlist: Sequence[Any], choicelist: Sequence[Any], default: Any = 0) -> Any:
     """The choice of the first true condition, elementwise (``default`` where none holds)."""
-    if len(condlist) != len(choicelist):
-        raise ValueError(f"select: {len(condlist)} conditions but {len(choicelist)} choices")
-    if not condlist:
+    conds = [c if isinstance(c, Tensor) else np.asarray(c) for c in condlist]
+    if len(conds) != len(choicelist):
+        raise ValueError(f"select: {len(conds)} conditions but {len(choicelist)} choices")
+    if len(conds) == 0:
         raise ValueError("select: an empty condition list is not possible")
+    for i, c in enumerate(conds):
+        if np.result_type(_raw(c)).kind != "b":
+            raise TypeError(f"select: invalid entry {i} in condlist: should be boolean, got dtype {c.dtype}")
     out = default
-    for cond, choice in zip(reversed(condlist), reversed(choicelist)):
-        out = where(cond if isinstance(cond, Tensor) else np.asarray(cond), choice, out)
+    for cond, choice in zip(reversed(conds), reversed(list(choicelist))):
+        out = where(cond, choice, out)
     return out
 
 
@@ -628,7 +631,7 @@ def diag(v: Any, k: int = 0) -> Any:
 def trace(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype: Any = None, out: Any = None) -> Any:
     """Sum along the ``offset`` diagonal of the (axis1, axis2) planes."""
     if out is not None:
-        raise TypeError("trace: out= is not supported on Tensors; use the returned value")
+        raise UnsupportedArgumentError("trace: out= is not supported on Tensors; use the returned value")
     return _cast(sum_(diagonal(a, offset, axis1, axis2), axis=-1), dtype)
 
 
@@ -655,7 +658,9 @@ def _extreme(name: str, reduce: Any, pair: Any, fill: float):
         where: Any = True,
     ) -> Any:
         if out is not None:
-            raise TypeError(f"{name}: out= is not supported on Tensors; use the returned value")
+            raise UnsupportedArgumentError(
+                f"{name}: out= is not supported on Tensors; use the returned value"
+            )
         if np.result_type(_raw(a)).kind not in "fc":  # integers and bools: no gradient, numpy's own
             value = getattr(np, name)(_raw(a), axis=axis, keepdims=keepdims, initial=initial, where=where)
             return Tensor(value) if isinstance(a, Tensor) else value
@@ -675,5 +680,5 @@ def _where_fill(mask: Any, a: Any, fill: float) -> Any:
     return where(np.broadcast_to(np.asarray(_raw(mask), dtype=bool), np.shape(a)), a, fill)
 
 
-amax = implements(np.amax)(_extreme("amax", max_, maximum, -np.inf))
-amin = implements(np.amin)(_extreme("amin", min_, minimum, np.inf))
+amax = implements(np.max, np.amax)(_extreme("amax", max_, maximum, -np.inf))  # with initial= and where=
+amin = implements(np.min, np.amin)(_extreme("amin", min_, minimum, np.inf))

@@ -132,7 +132,6 @@ for _op, _ufuncs in (
     (logaddexp2, [np.logaddexp2]),
     (mod, [np.remainder]),  # np.mod is np.remainder
     (floor_divide, [np.floor_divide]),
-    (abs_, [np.absolute, np.fabs]),  # np.abs is np.absolute
 ):
     implements_ufunc(*_ufuncs)(_op)
 implements(np.sinc)(sinc)

@@ -21,12 +21,12 @@ from typing import Any
 
 import numpy as np
 
-from .._dispatch import implements
+from .._dispatch import UnsupportedArgumentError, implements
 from .._primitive import Primitive
 from .._tensor import Tensor
 from ._helpers import normalize_axes
 from .arithmetic import where
-from .linalg import dot, matmul
+from .linalg import matmul
 from .reductions import cumsum, sum_
 from .shape import astype, expand_dims, getitem, reshape, stack, transpose
 
@@ -67,7 +67,7 @@ _cumprod = Primitive("cumprod", _cumprod_forward, _cumprod_vjp, doc="Running pro
 def cumprod(a: Any, axis: Any = None, dtype: Any = None, out: Any = None) -> Any:
     """Running product along ``axis`` (the flattened array when None); exact gradient at zeros."""
     if out is not None:
-        raise TypeError("cumprod: out= is not supported on Tensors; use the returned value")
+        raise UnsupportedArgumentError("cumprod: out= is not supported on Tensors; use the returned value")
     if dtype is not None:
         a = astype(a, np.dtype(dtype))
     if axis is None:
@@ -124,9 +124,6 @@ def dot_nd(a: Any, b: Any) -> Any:
             f"{np.shape(a)[-1]} (dim {np.ndim(a) - 1}) != {np.shape(b)[inner_b]} (dim {np.ndim(b) + inner_b})"
         )
     return tensordot(a, b, ([-1], [inner_b]))
-
-
-implements(np.dot)(dot)  # ops.linalg.dot, which hands N-D operands to dot_nd
 
 
 @implements(np.kron)

@@ -126,7 +126,7 @@ def test_no_grad_tensors_compute_on_the_data() -> None:
         (lambda x: np.reshape(x, (2, 1), order="F"), "order="),
         (lambda x: np.add.reduce(x, out=np.empty(())), "out="),
         (lambda x: np.add.at(x, [0], 1.0), "numpy.add.at"),
-        (lambda x: np.arctan2(x, 1.0), "implements_ufunc\\(numpy.arctan2\\)"),
+        (lambda x: np.cbrt(x), "implements_ufunc\\(numpy.cbrt\\)"),
         (lambda x: np.median(x), "numpy.median has no autograd_core rule.*Primitive"),
         (lambda x: np.linalg.norm(x.reshape(1, 2), ord=1), "linalg.norm"),
     ],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 import autograd_core as ag
+from tests.autograd_core.numpy_recipes import recipe
 from tests.autograd_core.op_table_kit import DISTINCT, NONZERO, ODD, _with_zeros, fixed, one, row
 
 MASK = np.array([[True, False, True], [False, False, False]])
@@ -159,3 +160,67 @@ NO_GRAD = {
         1,
     ),
 }
+
+# numpy's own names on Tensors (``test_numpy_dispatch``): one recipe per dispatch table entry.
+NUMPY_RECIPES = [
+    recipe(np.moveaxis, lambda x: np.moveaxis(x, [0, 1], [-1, 0]), fixed((2, 3, 4))),
+    recipe(np.rollaxis, lambda x: np.rollaxis(x, 2), fixed((2, 3, 4))),
+    recipe(np.ravel, lambda x: np.ravel(x, "F"), one(min_dims=2), name="ravel_F"),
+    recipe(np.atleast_1d, lambda x: np.atleast_1d(x), one(max_dims=1)),
+    recipe(np.atleast_2d, lambda x, y: np.atleast_2d(x, y), fixed((), (3,))),
+    recipe(np.atleast_3d, lambda x: np.atleast_3d(x), one(max_dims=3)),
+    recipe(np.flip, lambda x: np.flip(x, (0, -1)), one(min_dims=2)),
+    recipe(np.fliplr, lambda x: np.fliplr(x), one(min_dims=2)),
+    recipe(np.flipud, lambda x: np.flipud(x), one(min_dims=1)),
+    recipe(np.rot90, lambda x: np.rot90(x, 3, (2, 0)), fixed((2, 3, 4))),
+    recipe(np.roll, lambda x: np.roll(x, (1, -1), (0, 1)), fixed((3, 4))),
+    recipe(np.sort, lambda x: np.sort(x, axis=0), one(DISTINCT, min_dims=2)),
+    recipe(np.partition, lambda x: np.partition(x, 1), fixed((2, 4), domains=(DISTINCT,))),
+    recipe(np.tile, lambda x: np.tile(x, (2, 1, 3)), one(max_dims=2)),
+    recipe(np.repeat, lambda x: np.repeat(x, [1, 0, 2], axis=1), fixed((2, 3))),
+    recipe(np.append, lambda x, v: np.append(x, v, axis=1), fixed((2, 3), (2, 2))),
+    recipe(np.hstack, lambda x, y: np.hstack([x, y]), fixed((2, 3), (2, 1))),
+    recipe(np.vstack, lambda x, y: np.vstack([x, y]), fixed((3,), (2, 3))),
+    recipe(np.row_stack, lambda x, y: np.vstack((x, y)), fixed((2, 2), (1, 2))),
+    recipe(np.dstack, lambda x, y: np.dstack([x, y]), fixed((2, 3), (2, 3, 2))),
+    recipe(np.column_stack, lambda x, y: np.column_stack([x, y]), fixed((3,), (3, 2))),
+    recipe(np.array_split, lambda x: np.array_split(x, 3), fixed((7,))),
+    recipe(np.hsplit, lambda x: np.hsplit(x, 2), fixed((2, 4))),
+    recipe(np.vsplit, lambda x: np.vsplit(x, [1]), fixed((3, 2))),
+    recipe(np.dsplit, lambda x: np.dsplit(x, 2), fixed((1, 2, 4))),
+    recipe(
+        np.select,
+        lambda x, y: np.select([x > 0, y < -1], [x, y], 0.5),
+        fixed((3, 4), (3, 4), domains=(ODD, ODD)),
+    ),
+    recipe(np.diff, lambda x: np.diff(x, n=2, axis=0), fixed((4, 3))),
+    recipe(np.gradient, lambda x: np.gradient(x, 0.5, [0.0, 1.0, 3.0], edge_order=2), fixed((3, 3))),
+    recipe(np.diagonal, lambda x: np.diagonal(x, -1, 2, 0), fixed((3, 2, 4))),
+    recipe(np.diag, lambda v: np.diag(v, 1), fixed((3,))),
+    recipe(np.trace, lambda x: np.trace(x, 1, 1, 2), fixed((2, 3, 4))),
+    recipe(np.tril, lambda x: np.tril(x, -1), one(min_dims=2)),
+    recipe(np.triu, lambda x: np.triu(x, 1), fixed((2, 3, 4))),
+    recipe(np.amax, lambda x: np.amax(x, axis=0), one(DISTINCT, min_dims=1)),
+    recipe(
+        np.amin, lambda x: np.amin(x, axis=-1, initial=5.0, where=MASK), fixed((2, 3), domains=(DISTINCT,))
+    ),
+    recipe(
+        np.max,
+        lambda x: np.max(x, axis=1, initial=-5.0),
+        fixed((2, 3), domains=(DISTINCT,)),
+        name="max_initial",
+    ),
+    recipe(np.linspace, lambda a, b: np.linspace(a, b, 4, endpoint=False, axis=-1), fixed((2,), (3, 1))),
+    recipe(np.full_like, lambda x, v: np.full_like(x, v), fixed((2, 3), (3,)), name="full_like_tensor_fill"),
+    recipe(np.cumprod, lambda x: np.cumprod(x, axis=-1), one(NONZERO, min_dims=1)),
+    recipe(np.tensordot, lambda a, b: np.tensordot(a, b, ([0, 2], [2, 0])), fixed((2, 3, 4), (4, 5, 2))),
+    recipe(np.inner, lambda a, b: np.inner(a, b), fixed((2, 3), (4, 3))),
+    recipe(np.kron, lambda a, b: np.kron(a, b), fixed((3,), (2, 2))),
+    recipe(np.cross, lambda a, b: np.cross(a, b, axisa=0, axisb=-1, axisc=0), fixed((3, 2), (2, 3))),
+    recipe(np.dot, lambda a, b: np.dot(a, b), fixed((2, 2, 3), (4, 3, 2)), name="dot_nd"),
+    recipe(np.argsort, lambda x: np.argsort(x, axis=0, kind="stable"), one(min_dims=1), grad=False),
+    recipe(np.argpartition, lambda x: np.argpartition(x, 0), one(min_dims=1), grad=False),
+    recipe(np.searchsorted, lambda a, v: np.searchsorted(np.sort(a), v), fixed((4,), (2, 3)), grad=False),
+    recipe(np.nonzero, lambda x: np.nonzero(x > 0), fixed((3, 4)), grad=False),
+    recipe(np.unique, lambda x: np.unique(np.round(x), return_counts=True), fixed((3, 4)), grad=False),
+]

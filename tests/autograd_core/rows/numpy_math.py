@@ -8,6 +8,7 @@ from hypothesis.extra import numpy as hnp
 
 import autograd_core as ag
 from autograd_core.testing import shapes
+from tests.autograd_core.numpy_recipes import recipe
 from tests.autograd_core.op_table_kit import ANY, EVEN, NONZERO, ODD, POS, dom, each, one, row
 
 INSIDE = dom(-0.9, 0.9)  # arcsin, arccos, arctanh: away from the infinite slopes at ±1
@@ -70,3 +71,40 @@ NO_GRAD = {
     "floor_divide": (lambda x, y: x // (abs(y) + 1.0), lambda x, y: x // (np.abs(y) + 1.0), 2),
     "isclose": (lambda x, y: ag.isclose(x, y, atol=0.1), lambda x, y: np.isclose(x, y, atol=0.1), 2),
 }
+
+# numpy's own names on Tensors (``test_numpy_dispatch``): one recipe per dispatch table entry.
+NUMPY_RECIPES = [
+    recipe(np.arcsin, lambda x: np.arcsin(x), one(INSIDE)),
+    recipe(np.arccos, lambda x: np.arccos(x), one(INSIDE)),
+    recipe(np.arctan, lambda x: np.arctan(x)),
+    recipe(np.arcsinh, lambda x: np.arcsinh(x)),
+    recipe(np.arccosh, lambda x: np.arccosh(x), one(dom(1.1, 4.0))),
+    recipe(np.arctanh, lambda x: np.arctanh(x), one(INSIDE)),
+    recipe(np.sinh, lambda x: np.sinh(x)),
+    recipe(np.cosh, lambda x: np.cosh(x)),
+    recipe(np.exp2, lambda x: np.exp2(x)),
+    recipe(np.log2, lambda x: np.log2(x), one(POS)),
+    recipe(np.log10, lambda x: np.log10(x), one(POS)),
+    recipe(np.sinc, lambda x: np.sinc(x)),
+    recipe(np.arctan2, lambda y, x: np.arctan2(y, x), each(NONZERO, NONZERO)),
+    recipe(np.hypot, lambda x, y: np.hypot(x, y), each(NONZERO, ANY)),
+    recipe(np.logaddexp, lambda x, y: np.logaddexp(x, y), each(ANY, ANY)),
+    recipe(np.logaddexp2, lambda x, y: np.logaddexp2(x, y), each(ANY, ANY)),
+    recipe(np.remainder, lambda x, y: np.mod(x, y), _mod_inputs()),
+    recipe(np.deg2rad, lambda x: np.deg2rad(x)),
+    recipe(np.radians, lambda x: np.radians(x)),
+    recipe(np.rad2deg, lambda x: np.rad2deg(x)),
+    recipe(np.degrees, lambda x: np.degrees(x)),
+    recipe(np.square, lambda x: np.square(x)),
+    recipe(np.reciprocal, lambda x: np.reciprocal(x), one(NONZERO)),
+    recipe(np.fmax, lambda x, y: np.fmax(x, y), each(ODD, EVEN)),
+    recipe(np.fmin, lambda x, y: np.fmin(x, y), each(ODD, EVEN)),
+    recipe(np.nan_to_num, lambda x: np.nan_to_num(x)),
+    recipe(np.real, lambda x: np.real(x)),
+    recipe(np.imag, lambda x: np.imag(x)),
+    recipe(np.conjugate, lambda x: np.conj(x)),
+    recipe(np.angle, lambda x: np.angle(x, deg=True), one(NONZERO)),
+    recipe(np.real_if_close, lambda x: np.real_if_close(x)),
+    recipe(np.floor_divide, lambda x, y: np.floor_divide(x, y), each(ANY, NONZERO), grad=False),
+    recipe(np.isclose, lambda x, y: np.isclose(x, y, atol=0.1), each(ANY, ANY), grad=False),
+]
