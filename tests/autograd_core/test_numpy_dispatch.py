@@ -108,7 +108,7 @@ def test_no_grad_tensors_compute_on_the_data() -> None:
     cov = np.cov(a)  # no rule, no gradient needed: numpy on the data, numpy's result back
     assert type(cov) is np.ndarray
     np.testing.assert_allclose(cov, np.cov(a.data))
-    assert type(np.arctan2(a, 1.0)) is np.ndarray
+    assert type(np.cbrt(a)) is np.ndarray  # a ufunc without a rule
     assert np.allclose(a, a.data) is True
     out = ag.tensor([0.0, 0.0])
     assert np.add(ag.tensor([1.0, 2.0]), 1.0, out=out) is out
