@@ -398,12 +398,6 @@ Tensor.copy = clone
 
 
 @_add_method
-def ravel(self: Tensor) -> Tensor:
-    """The elements as a 1-D tensor (differentiable)."""
-    return ops.reshape(self, (-1,))
-
-
-@_add_method
 def view(self: Tensor, *shape: Any) -> Tensor:
     """PyTorch's ``view``: here the same as ``reshape`` (the result may be a copy)."""
     return _reshape(self, *shape)
@@ -449,3 +443,84 @@ def zero_(self: Tensor) -> Tensor:
 
 
 Tensor.T = property(lambda self: ops.transpose(self), doc="The tensor with its axes reversed.")
+
+
+# -- ndarray methods of the wider numpy surface (ops.math, ops.arrays, ops.products) ----------
+for _name, _method in {
+    "__mod__": _binary(ops.mod, "__mod__"),
+    "__rmod__": _binary(ops.mod, "__rmod__", reflected=True),
+    "__floordiv__": _binary(ops.floor_divide, "__floordiv__"),
+    "__rfloordiv__": _binary(ops.floor_divide, "__rfloordiv__", reflected=True),
+}.items():
+    setattr(Tensor, _name, _method)
+
+
+@_add_method
+def ravel(self: Tensor, order: str = "C") -> Tensor:
+    """Flatten to 1-D; see ``autograd_core.ravel``."""
+    return ops.ravel(self, order)
+
+
+@_add_method
+def repeat(self: Tensor, repeats: Any, axis: Any = None) -> Tensor:
+    """Repeat elements; see ``autograd_core.repeat``."""
+    return ops.repeat(self, repeats, axis)
+
+
+@_add_method
+def diagonal(self: Tensor, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
+    """A diagonal; see ``autograd_core.diagonal``."""
+    return ops.diagonal(self, offset, axis1, axis2)
+
+
+@_add_method
+def trace(
+    self: Tensor, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype: Any = None, out: Any = None
+) -> Tensor:
+    """Sum along a diagonal; see ``autograd_core.trace``."""
+    return ops.trace(self, offset, axis1, axis2, dtype, out)
+
+
+@_add_method
+def cumprod(self: Tensor, axis: Any = None, dtype: Any = None, out: Any = None) -> Tensor:
+    """Running product; see ``autograd_core.cumprod``."""
+    return ops.cumprod(self, axis, dtype, out)
+
+
+@_add_method
+def argsort(self: Tensor, axis: Any = -1, kind: Any = None, order: Any = None) -> Tensor:
+    """Indices that sort the tensor (no gradient)."""
+    return ops.argsort(self, axis=axis, kind=kind, order=order)
+
+
+@_add_method
+def searchsorted(self: Tensor, v: Any, side: str = "left", sorter: Any = None) -> Tensor:
+    """Insertion indices of ``v`` into this sorted 1-D tensor (no gradient)."""
+    return ops.searchsorted(self, v, side=side, sorter=sorter)
+
+
+@_add_method
+def nonzero(self: Tensor) -> tuple:
+    """Indices of the nonzero elements, one tensor per axis (no gradient)."""
+    return ops.nonzero(self)
+
+
+@_add_method
+def conj(self: Tensor) -> Tensor:
+    """Complex conjugate (the tensor itself when real)."""
+    return ops.conj(self)
+
+
+Tensor.conjugate = conj
+
+
+@_add_method
+def sort(self: Tensor, axis: Any = -1, kind: Any = None, order: Any = None) -> None:
+    """Sort in place along ``axis``, as ``ndarray.sort`` (``autograd_core.sort`` returns a copy)."""
+    if STATE.enabled and self.requires_grad:
+        if self._prim is None:
+            raise _leaf_error(self, "sort")
+        _record_inplace(self, lambda t: ops.sort(t, axis, kind, order))
+        return
+    self.data.sort(axis=axis, kind=kind, order=order)
+    mark_modified(self)

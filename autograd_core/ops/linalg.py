@@ -224,7 +224,7 @@ def einsum(*args: Any) -> Any:
 
 
 def dot(a: Any, b: Any) -> Any:
-    """``numpy.dot`` for 0-, 1- and 2-D operands.
+    """``numpy.dot``: scalars, vectors, matrices and N-D operands.
 
     >>> import autograd_core as ag
     >>> ag.dot(ag.tensor([1.0, 2.0]), ag.tensor([3.0, 4.0])).item()
@@ -233,9 +233,9 @@ def dot(a: Any, b: Any) -> Any:
     if np.ndim(a) == 0 or np.ndim(b) == 0:
         return a * b
     if np.ndim(a) > 2 or np.ndim(b) > 2:
-        raise ValueError(
-            f"dot: only 0-, 1- and 2-D operands are supported, got {np.shape(a)} and {np.shape(b)}"
-        )
+        from .products import dot_nd  # N-D: a's last axis against b's second-to-last
+
+        return dot_nd(a, b)
     return matmul(a, b)
 
 

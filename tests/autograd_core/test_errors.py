@@ -36,7 +36,7 @@ ERRORS = {
                      ["matmul", "(2, 3)", "(4, 5)", "not aligned"]),
     "matmul_operator_vector": (lambda: x23() @ tensor(np.ones(4)), ValueError, ["matmul", "(2, 3)", "(4,)"]),
     "matmul_scalar": (lambda: ag.matmul(x23(), tensor(2.0)), ValueError, ["matmul", "at least 1 dimension", "()"]),
-    "dot_3d": (lambda: ag.dot(tensor(np.ones((2, 2, 2))), x23()), ValueError, ["dot", "(2, 2, 2)", "(2, 3)"]),
+    "dot_3d": (lambda: ag.dot(tensor(np.ones((2, 2, 3))), x23()), ValueError, ["dot", "(2, 2, 3)", "(2, 3)"]),
     "einsum_operand_count": (lambda: ag.einsum("ij,jk->ik", x23()), ValueError, ["einsum", "'ij,jk->ik'", "2 operands", "1"]),
     "einsum_ellipsis": (lambda: ag.einsum("...i->i", x23()), ValueError, ["einsum", "under '...'", "'...i->i'", "no '...'"]),
     "einsum_repeated_index": (lambda: ag.einsum("ii->i", x23()), ValueError, ["einsum", "repeats", "'ii'", "2 and 3"]),

@@ -54,6 +54,9 @@ CALLS: Dict[str, Any] = {
     "clip": lambda t: (t, 0.0, 1.0),
     "take_along_axis": lambda t: (t, np.array([[0], [1]]), 1),
     "where": lambda t: (t > 1.0, t, 0.0),
+    "dsplit": lambda t: (ag.reshape(t, (1, 2, 2)), 2),
+    "searchsorted": lambda t: (ag.ravel(t), t),
+    "select": lambda t: ([t > 1.0], [t]),
 }
 
 # Answers from the type, shape or dtype alone, never from the values.

@@ -108,7 +108,7 @@ def test_no_grad_tensors_compute_on_the_data() -> None:
     cov = np.cov(a)  # no rule, no gradient needed: numpy on the data, numpy's result back
     assert type(cov) is np.ndarray
     np.testing.assert_allclose(cov, np.cov(a.data))
-    assert type(np.arctan2(a, 1.0)) is np.ndarray
+    assert type(np.cbrt(a)) is np.ndarray  # a ufunc without a rule
     assert np.allclose(a, a.data) is True
     out = ag.tensor([0.0, 0.0])
     assert np.add(ag.tensor([1.0, 2.0]), 1.0, out=out) is out
@@ -126,7 +126,7 @@ def test_no_grad_tensors_compute_on_the_data() -> None:
         (lambda x: np.reshape(x, (2, 1), order="F"), "order="),
         (lambda x: np.add.reduce(x, out=np.empty(())), "out="),
         (lambda x: np.add.at(x, [0], 1.0), "numpy.add.at"),
-        (lambda x: np.arctan2(x, 1.0), "implements_ufunc\\(numpy.arctan2\\)"),
+        (lambda x: np.cbrt(x), "implements_ufunc\\(numpy.cbrt\\)"),
         (lambda x: np.median(x), "numpy.median has no autograd_core rule.*Primitive"),
         (lambda x: np.linalg.norm(x.reshape(1, 2), ord=1), "linalg.norm"),
     ],

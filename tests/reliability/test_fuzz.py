@@ -352,6 +352,13 @@ OPS: Dict[str, Op] = {
         lambda v, e, p: ag.cumsum(v, axis=p["axis"]),
         lambda v, e, p, t: t.cumsum(v, dim=p["axis"]),
     ),
+    "cumprod": Op(
+        _has_axes,
+        _int_axis_plan,
+        lambda v, e, p: ag.cumprod(v, axis=p["axis"]),
+        lambda v, e, p, t: t.cumprod(v, dim=p["axis"]),
+    ),
+    "nan_to_num": Op(_always, _no_plan, lambda v, e, p: ag.nan_to_num(v), lambda v, e, p, t: t.nan_to_num(v)),
     "reshape": Op(_always, _no_plan, lambda v, e, p: ag.reshape(v, (-1,)), lambda v, e, p, t: v.reshape(-1)),
     "transpose": Op(
         _always,

@@ -265,6 +265,26 @@ OPS = {
     "dot": (lambda a, b: ag.dot(a, b), [BIG, SMALL.T]),
     "swapaxes": (lambda x: ag.swapaxes(x, 0, 1), [BIG]),
     "flatten": (ag.flatten, [BIG]),
+    # numpy's wider surface (ops/math.py, ops/products.py)
+    "arcsin": (ag.arcsin, [_uniform(-0.999, 0.999)]),
+    "arccos": (ag.arccos, [_uniform(-0.999, 0.999)]),
+    "arctan": (ag.arctan, [BIG]),
+    "arcsinh": (ag.arcsinh, [BIG]),
+    "arccosh": (ag.arccosh, [_uniform(1.001, 1e4)]),
+    "arctanh": (ag.arctanh, [_uniform(-0.999, 0.999)]),
+    "sinh": (ag.sinh, [_uniform(-50, 50)]),
+    "cosh": (ag.cosh, [_uniform(-50, 50)]),
+    "exp2": (ag.exp2, [_uniform(-1e4, 50)]),
+    "log2": (ag.log2, [POSITIVE]),
+    "log10": (ag.log10, [POSITIVE]),
+    "sinc": (ag.sinc, [BIG]),
+    "arctan2": (ag.arctan2, [BIG, SMALL]),
+    "hypot": (ag.hypot, [BIG, SMALL]),
+    "logaddexp": (ag.logaddexp, [BIG, BIG[::-1]]),
+    "logaddexp2": (ag.logaddexp2, [BIG, SMALL]),
+    "mod": (ag.mod, [BIG, _uniform(0.5, 3)]),
+    "nan_to_num": (ag.nan_to_num, [BIG]),
+    "cumprod": (lambda x: ag.cumprod(x, axis=1), [BIG]),
 }
 # numpy.linalg and numpy.fft at the 1e4 scale: well-conditioned matrices of entries up to 1e4.
 _R = np.random.default_rng(11)
@@ -312,6 +332,14 @@ FORWARD_ONLY = {
     "logical_or": lambda: ag.logical_or(BIG > 0, SMALL > 0),
     "logical_not": lambda: ag.logical_not(BIG > 0),
     "one_hot": lambda: ag.one_hot(IDX, 3),
+    "floor_divide": lambda: tensor(BIG) // tensor(_uniform(0.5, 3)),
+    "isclose": lambda: ag.isclose(BIG, SMALL),
+    "argsort": lambda: ag.argsort(BIG, axis=1),
+    "argpartition": lambda: ag.argpartition(BIG, 1, axis=1),
+    "searchsorted": lambda: ag.searchsorted(np.sort(BIG[0]), SMALL),
+    "nonzero": lambda: ag.nonzero(tensor(BIG) > 0)[0],
+    "unique": lambda: ag.unique(BIG),
+    "unique_part": lambda: ag.unique(BIG, return_counts=True)[1],
 }
 ADJOINTS = {
     "scatter": "getitem",
