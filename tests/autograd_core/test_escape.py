@@ -177,7 +177,8 @@ def test_no_numpy_function_lets_a_tracked_tensor_escape() -> None:
         f"{m}.{n}" for m, n, fn in public_callables() if f"{m}.{n}" in dispatched and not _in_table(fn)
     ]
     assert not off_table, f"returned Tensors without a table entry: {off_table}"
-    assert len(outcome["refused"]) > 200  # the bulk of numpy has no rule and says so
+    # every callable either dispatches or says it cannot (the bulk of the rest of numpy has no rule)
+    assert len(outcome["dispatched"]) + len(outcome["refused"]) > 350
 
 
 def test_every_table_entry_dispatches_from_numpy() -> None:
