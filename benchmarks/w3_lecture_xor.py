@@ -157,7 +157,7 @@ def _estimator_rows(data: Data, seeds: int, max_iter: int, quick: bool) -> List[
             rows += _compare_fits(
                 f"{kind}({settings['activation']})", kind, params, data, data, seeds, not quick
             )
-    lbfgs = dict(solver="lbfgs", activation="tanh", hidden_layer_sizes=(5,), max_iter=50 if quick else 1000)
+    lbfgs = dict(solver="lbfgs", activation="tanh", hidden_layer_sizes=(5,), max_iter=20 if quick else 1000)
     rows += _compare_fits("MLPClassifier(lbfgs)", "MLPClassifier", lbfgs, data, data, seeds, not quick)
     return rows
 
@@ -183,7 +183,7 @@ def _digits_rows(seeds: int, quick: bool) -> List[Measurement]:
         for row in rows:
             row.status = str(exc)
         return rows
-    params: Dict[str, Any] = {"max_iter": 20} if quick else {}
+    params: Dict[str, Any] = {"max_iter": 5} if quick else {}
     return _compare_fits("digits MLPClassifier()", "MLPClassifier", params, train, test, seeds, not quick)
 
 
@@ -471,7 +471,7 @@ def run(
 ) -> List[Measurement]:
     """Both parts on ``size`` points per blob (1,000); quick mode uses 100 points and short fits.
 
-    Quick mode caps the estimators at 50 iterations (digits at 20) and the network at 50 epochs, so
+    Quick mode caps the estimators at 50 iterations (digits at 5, L-BFGS at 20) and the network at 50 epochs, so
     there the estimators' accuracies are not compared. ``dask=False`` leaves out the cluster row.
     """
     data = xor_blobs(size or (100 if quick else N_PER_BLOB))

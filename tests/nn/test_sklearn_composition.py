@@ -295,3 +295,17 @@ def test_interrupted_refit_leaves_the_old_model_predicting_as_before(name, warm_
     for method, value in before.items():
         np.testing.assert_array_equal(getattr(est, method)(X), value)
     assert {k: pickle.dumps(v) for k, v in vars(est).items() if k.endswith("_")} == fitted
+
+
+def test_partial_fit_epochs_equal_fit_epochs_even_through_pickle():
+    X, y = nn.data.xor_blobs(n_per_blob=50, seed=0)
+    kw = dict(
+        hidden_layer_sizes=(8,), shuffle=False, tol=0, n_iter_no_change=100, random_state=0, batch_size=50
+    )
+    fitted = nn.MLPClassifier(max_iter=3, **kw).fit(X, y)
+    stepped = nn.MLPClassifier(**kw)
+    for _ in range(3):  # as a Dask worker sees it: the model and its optimizer pickled between calls
+        stepped = pickle.loads(pickle.dumps(stepped.partial_fit(X, y, classes=[0, 1])))
+    assert stepped.loss_curve_ == fitted.loss_curve_
+    for a, b in zip(stepped.coefs_ + stepped.intercepts_, fitted.coefs_ + fitted.intercepts_):
+        np.testing.assert_array_equal(a, b)
