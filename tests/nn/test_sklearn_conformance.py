@@ -5,6 +5,7 @@ Expected failures are only the checks scikit-learn's estimator of the same name 
 (measured with ``check_estimator(sklearn.linear_model.Perceptron())`` on the installed version).
 """
 
+import pickle
 import subprocess
 import sys
 import warnings
@@ -81,6 +82,8 @@ def test_exceptions_and_warnings_are_sklearns_when_it_is_in_use():
     with pytest.raises(NotFittedError) as info:
         nn.MLPClassifier().predict(X)
     assert isinstance(info.value, nn.estimators.NotFittedError)  # ours too, so either except clause works
+    sent_back = pickle.loads(pickle.dumps(info.value))  # as a Dask worker returns it
+    assert isinstance(sent_back, NotFittedError) and isinstance(sent_back, nn.estimators.NotFittedError)
     with pytest.warns(ConvergenceWarning):
         nn.MLPClassifier(hidden_layer_sizes=(2,), max_iter=1).fit(X, y)
     with pytest.warns(DataConversionWarning, match="column-vector y"):
