@@ -271,17 +271,19 @@ class _BaseMLP(BaseEstimator):
     ) -> None:
         optimize = require_scipy_optimize(type(self).__name__)
         params = list(model.parameters())
-        sizes = [p.data.size for p in params]
-        splits = np.cumsum(sizes)[:-1]
+        bounds = np.cumsum([0] + [p.data.size for p in params]).tolist()
+        parts = [(p, slice(a, b), p.data.shape) for p, a, b in zip(params, bounds[:-1], bounds[1:])]
+        grad = np.zeros(bounds[-1])
         last = [np.inf]
 
         def fun(theta: np.ndarray) -> Tuple[float, np.ndarray]:
-            for p, chunk in zip(params, np.split(theta, splits)):
-                p.data[...] = chunk.reshape(p.data.shape)
-            model.zero_grad()
+            for p, part, shape in parts:
+                p.data[...] = theta[part].reshape(shape)
+                p.grad = None
             last[0] = self._loss_value(model, X, targets, sw)
-            grads = [np.zeros(p.data.size) if p.grad is None else p.grad.data.ravel() for p in params]
-            return last[0], np.concatenate(grads)
+            for p, part, _ in parts:
+                grad[part] = 0.0 if p.grad is None else p.grad.data.reshape(-1)
+            return last[0], grad.copy()
 
         def record(theta: np.ndarray) -> None:
             progress["loss_curve_"].append(last[0])
@@ -292,8 +294,8 @@ class _BaseMLP(BaseEstimator):
         options = {"maxfun": self.max_fun, "maxiter": self.max_iter, "gtol": self.tol}
         result = optimize.minimize(fun, theta0, method="L-BFGS-B", jac=True, options=options, callback=record)
         progress["n_iter_"] = lbfgs_result(type(self).__name__, result, self.max_iter)
-        for p, chunk in zip(params, np.split(result.x, splits)):
-            p.data[...] = chunk.reshape(p.data.shape)
+        for p, part, shape in parts:
+            p.data[...] = result.x[part].reshape(shape)
         progress["loss_"] = float(result.fun)
         progress["best_loss_"] = min(progress["best_loss_"] or np.inf, float(result.fun))
 
