@@ -145,7 +145,7 @@ class BaseEstimator(TagsMixin):
     def _swap_in(self, state: Dict[str, Any]) -> None:
         """Install a finished fit's attributes at once (a failed or interrupted fit never gets
         here, so the previous model stays whole). Attributes a fit may leave out are removed."""
-        for name in ("feature_names_in_",):
+        for name in ("feature_names_in_", "_optimizer"):
             if name not in state and hasattr(self, name):
                 delattr(self, name)
         self.__dict__.update(state)

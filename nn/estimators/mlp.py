@@ -223,7 +223,7 @@ class _BaseMLP(BaseEstimator):
             else:
                 progress.update(validation_scores_=None, best_validation_score_=None, best_loss_=np.inf)
         else:
-            keep = self._optimizer if incremental else None
+            keep = getattr(self, "_optimizer", None) if incremental else None
             model, optimizer = copy.deepcopy((self.model_, keep))
             progress = {
                 key: copy.copy(getattr(self, key, None))
@@ -241,7 +241,9 @@ class _BaseMLP(BaseEstimator):
             optimizer = self._fit_stochastic(model, optimizer, X, targets, sw, progress, rng, incremental)
         check_finite_weights(p.data for p in model.parameters())
         state.update(progress)
-        state.update(model_=model, _optimizer=optimizer, n_layers_=len(sizes) + 2)
+        state.update(model_=model, n_layers_=len(sizes) + 2)
+        if incremental:  # partial_fit continues with its optimizer's moments; fit starts a new one
+            state["_optimizer"] = optimizer
         self._swap_in(state)
         return self
 
@@ -463,7 +465,9 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
     improved by ``tol`` for more than ``n_iter_no_change`` epochs, or after ``max_iter`` epochs
     (with a ``ConvergenceWarning``); early stopping restores the best validation weights.
     ``warm_start`` continues from the previous fit; ``partial_fit`` runs one epoch over the
-    given data. ``activation`` is "identity", "logistic", "tanh", "relu" or any other name
+    given data, keeping its optimizer's state between calls (after a ``fit``, the first
+    ``partial_fit`` starts a new optimizer, where scikit-learn reuses the fit's: a fitted model
+    holds only arrays and its network, so ``nn.save`` keeps all of it). ``activation`` is "identity", "logistic", "tanh", "relu" or any other name
     ``nn.get_activation`` knows. Left out: ``loss="poisson"``.
 
     Attributes after ``fit``: ``loss_``, ``best_loss_``, ``loss_curve_``, ``n_iter_``, ``t_``,
