@@ -7,7 +7,13 @@
 (200, 2)
 """
 
-from .base import BaseEstimator, ConvergenceWarning, InvalidParameterError, NotFittedError
+from .base import (
+    BaseEstimator,
+    ConvergenceWarning,
+    DataConversionWarning,
+    InvalidParameterError,
+    NotFittedError,
+)
 from .logistic import LogisticRegression
 from .mlp import MLPClassifier, MLPRegressor
 from .perceptron import Perceptron
@@ -15,6 +21,7 @@ from .perceptron import Perceptron
 __all__ = [
     "BaseEstimator",
     "ConvergenceWarning",
+    "DataConversionWarning",
     "InvalidParameterError",
     "LogisticRegression",
     "MLPClassifier",

@@ -131,7 +131,9 @@ def test_predict_before_fit_and_wrong_feature_count(make, blobs):
     with pytest.raises(NotFittedError, match=r"is not fitted yet"):
         est.predict(X)
     quiet_fit(est, X[:50], y[:50])
-    with pytest.raises(ValueError, match=r"X has 3 features, but this estimator is expecting 2 features"):
+    with pytest.raises(
+        ValueError, match=rf"X has 3 features, but {type(est).__name__} is expecting 2 features"
+    ):
         est.predict(np.zeros((1, 3)))
 
 
@@ -142,7 +144,12 @@ def test_predict_before_fit_and_wrong_feature_count(make, blobs):
         (nn.LogisticRegression(penalty="l1"), r"'penalty' parameter must be one of \['l2', None\]"),
         (nn.LogisticRegression(max_iter=2.5), r"'max_iter' parameter must be an int"),
         (nn.Perceptron(eta0=0), r"'eta0' parameter"),
-        (nn.MLPRegressor(solver="lbfgs"), r"'solver' parameter must be one of \['adam', 'sgd'\]"),
+        (nn.MLPRegressor(solver="newton"), r"'solver' parameter must be one of \['adam', 'sgd', 'lbfgs'\]"),
+        (
+            nn.MLPRegressor(learning_rate_init=float("inf")),
+            r"'learning_rate_init' parameter must be a finite",
+        ),
+        (nn.Perceptron(eta0=float("inf")), r"'eta0' parameter must be a finite"),
         (nn.MLPRegressor(activation="rleu"), r"unknown activation 'rleu'; valid names"),
         (nn.MLPRegressor(hidden_layer_sizes=(0,)), r"hidden_layer_sizes must be > 0"),
         (nn.MLPRegressor(batch_size=0), r"'batch_size' parameter"),
