@@ -24,6 +24,7 @@ from typing import Any, Callable
 import numpy as np
 import scipy.special as _sc
 
+from .._dispatch import implements_ufunc
 from .._primitive import Primitive
 from ..ops import exp, log, sigmoid, sign
 from ..ops import logsumexp as _logsumexp
@@ -212,12 +213,30 @@ def jn(n: Any, x: Any) -> Any:
 
 
 def yn(n: Any, x: Any) -> Any:
-    """Bessel Y_n for integer n."""
+    """Bessel Y_n for integer n (scipy truncates a fractional n, with a warning: refused here)."""
+    order = np.asarray(getattr(n, "data", n))
+    if order.dtype.kind not in "iub" and np.any(order != np.trunc(order)):
+        raise ValueError(
+            f"scipy.special.yn: n must be integer-valued, got {n!r}; use yv(v, x) for real orders"
+        )
     return yv(n, x)
 
 
 # -- reductions --------------------------------------------------------------------------------------
 logsumexp = _logsumexp  # scipy's signature already: b= weights, keepdims, return_sign
+
+# -- scipy's own ufuncs on Tensors: scipy.special.expit(t) records (Tensor.__array_ufunc__) --------
+# Only where ours takes the ufunc's positional arguments in its order; polygamma, multigammaln and
+# logsumexp are Python functions (no protocol reaches them: call ours). psi is digamma, jn is jv.
+for _name, _ours in [
+    ("gammaln", gammaln), ("digamma", digamma), ("gamma", gamma), ("rgamma", rgamma),
+    ("gammasgn", gammasgn), ("beta", beta), ("betaln", betaln), ("gammainc", gammainc),
+    ("gammaincc", gammaincc), ("betainc", betainc), ("erf", erf), ("erfc", erfc), ("erfinv", erfinv),
+    ("erfcinv", erfcinv), ("ndtr", ndtr), ("log_ndtr", log_ndtr), ("ndtri", ndtri), ("expit", expit),
+    ("logit", logit), ("iv", iv), ("ive", ive), ("jv", jv), ("yv", yv), ("i0", i0), ("i1", i1),
+    ("j0", j0), ("j1", j1), ("y0", y0), ("y1", y1), ("yn", yn),
+]:  # fmt: skip
+    implements_ufunc(getattr(_sc, _name))(_ours)
 
 
 __all__ = [

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 import autograd_core as ag
+from tests.autograd_core.numpy_recipes import recipe
 from tests.autograd_core.op_table_kit import fixed, one, row
 
 F = ag.fft
@@ -50,4 +51,30 @@ ROWS = [
     row("irfftn_real_input", lambda x: F.irfftn(x, s=(4, 4), norm="ortho"), fixed((4, 3)), "irfftn"),
     row("fftshift", F.fftshift, one(min_dims=1)),
     row("ifftshift_axes", lambda x: F.ifftshift(x, axes=(0, -1)), fixed((3, 4))),
+]
+
+
+# -- numpy's own names on Tensors (test_numpy_dispatch): a complex transform is read through a real
+# linear function of its real and imaginary parts (np.real / np.imag dispatch too).
+def _parts(z: Any) -> Any:
+    return np.real(z) - 0.5 * np.imag(z)
+
+
+NF = np.fft
+NUMPY_RECIPES = [
+    recipe(NF.fft, lambda x: _parts(NF.fft(x)), one(min_dims=1)),
+    recipe(NF.fft, lambda x: _parts(NF.fft(x, n=5, axis=0, norm="ortho")), fixed((3, 2)), name="fft_n_axis"),
+    recipe(NF.ifft, lambda x: _parts(NF.ifft(x, n=2)), fixed((2, 4))),
+    recipe(NF.rfft, lambda x: _parts(NF.rfft(x)), one(min_dims=1)),
+    recipe(NF.irfft, lambda x: NF.irfft(x, n=5, axis=0, norm="forward"), fixed((3, 2))),
+    recipe(NF.fft2, lambda x: _parts(NF.fft2(x)), fixed((2, 3, 4))),
+    recipe(NF.ifft2, lambda x: _parts(NF.ifft2(x, norm="ortho")), fixed((3, 4))),
+    recipe(NF.rfft2, lambda x: _parts(NF.rfft2(x)), fixed((3, 4))),
+    recipe(NF.irfft2, lambda x: NF.irfft2(x, s=(3, 4)), fixed((3, 3))),
+    recipe(NF.fftn, lambda x: _parts(NF.fftn(x, axes=(0, 2))), fixed((2, 3, 2))),
+    recipe(NF.ifftn, lambda x: _parts(NF.ifftn(x, s=(3, 5), axes=(0, 1))), fixed((4, 3))),
+    recipe(NF.rfftn, lambda x: _parts(NF.rfftn(x, s=(2, 6), axes=(0, 2))), fixed((3, 2, 4))),
+    recipe(NF.irfftn, lambda x: NF.irfftn(x, s=(4, 4), axes=(0, 1), norm="ortho"), fixed((4, 3))),
+    recipe(NF.fftshift, lambda x: NF.fftshift(x), one(min_dims=1)),
+    recipe(NF.ifftshift, lambda x: NF.ifftshift(x, axes=(0, -1)), fixed((3, 4))),
 ]

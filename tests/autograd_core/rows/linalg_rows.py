@@ -15,6 +15,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 import autograd_core as ag
+from tests.autograd_core.numpy_recipes import recipe
 from tests.autograd_core.op_table_kit import _draw_inputs, dom, row
 
 R = ag.REGISTRY
@@ -198,4 +199,80 @@ ROWS = [
         mats((3, 2), domains=(dom(0.2, 2.0),)),
     ),
     row("norm_vector_neginf", lambda a: ag.norm(a, -np.inf), mats((3,), domains=(_ENTRIES,)), smooth=False),
+]
+
+
+# -- numpy's own names on Tensors (test_numpy_dispatch): each multi-output call is read as one real,
+# sign-invariant array (eigenvector squares, U diag(s²) Vh), as in the rows above.
+def _np_eigh(a: Any) -> Any:
+    w, v = np.linalg.eigh(a)
+    return np.concatenate([np.ravel(w), np.ravel(v**2)])
+
+
+def _np_eig(a: Any) -> Any:
+    w, v = np.linalg.eig(a)
+    return np.concatenate([np.ravel(w), np.ravel(v**2)])
+
+
+def _np_svd(a: Any, **kw: Any) -> Any:
+    u, s, vh = np.linalg.svd(a, **kw)
+    k = s.shape[-1]
+    return np.concatenate([np.ravel((u[..., :k] * s[..., None, :] ** 2) @ vh[..., :k, :]), np.ravel(s)])
+
+
+def _np_qr(a: Any) -> Any:
+    q, r = np.linalg.qr(a)
+    return np.concatenate([np.ravel(q), np.ravel(r)])
+
+
+LA = np.linalg
+NUMPY_RECIPES = [
+    recipe(
+        LA.inv, lambda a: LA.inv(a), mats((3, 3), domains=(wellcond,)), torch=lambda t, a: t.linalg.inv(a)
+    ),
+    recipe(LA.solve, lambda a, b: LA.solve(a, b), mats((2, 3, 3), (2, 3, 2), domains=(wellcond, _ENTRIES))),
+    recipe(
+        LA.det, lambda a: LA.det(a), mats((2, 3, 3), domains=(wellcond,)), torch=lambda t, a: t.linalg.det(a)
+    ),
+    recipe(LA.slogdet, lambda a: LA.slogdet(a)[0] * LA.slogdet(a)[1], mats((3, 3), domains=(wellcond,))),
+    recipe(LA.pinv, lambda a: LA.pinv(a), mats((4, 2), domains=(full_rank,))),
+    recipe(LA.cholesky, lambda a: LA.cholesky(a), mats((2, 3, 3), domains=(spd,))),
+    recipe(
+        LA.cholesky, lambda a: LA.cholesky(a, upper=True), mats((3, 3), domains=(spd,)), name="cholesky_upper"
+    ),
+    recipe(LA.matrix_power, lambda a: LA.matrix_power(a, 3), mats((2, 2), domains=(_ENTRIES,))),
+    recipe(
+        LA.matrix_power,
+        lambda a: LA.matrix_power(a, -2),
+        mats((3, 3), domains=(wellcond,)),
+        name="matrix_power_neg",
+    ),
+    recipe(LA.eigh, _np_eigh, mats((2, 3, 3), domains=(sym_separated,))),
+    recipe(
+        LA.eigh, lambda a: LA.eigh(a, UPLO="U")[0], mats((3, 3), domains=(sym_separated,)), name="eigh_upper"
+    ),
+    recipe(LA.eigvalsh, lambda a: LA.eigvalsh(a), mats((3, 3), domains=(sym_separated,))),
+    recipe(LA.eig, _np_eig, mats((3, 3), domains=(real_eig,))),
+    recipe(LA.eigvals, lambda a: LA.eigvals(a), mats((2, 3, 3), domains=(real_eig,))),
+    recipe(LA.svd, _np_svd, mats((3, 3), domains=(separated_sv,))),
+    recipe(
+        LA.svd,
+        lambda a: _np_svd(a, full_matrices=False),
+        mats((2, 4, 2), domains=(separated_sv,)),
+        name="svd_reduced",
+    ),
+    recipe(
+        LA.svd,
+        lambda a: LA.svd(a, compute_uv=False),
+        mats((2, 3), domains=(separated_sv,)),
+        name="svd_values",
+    ),
+    recipe(LA.svdvals, lambda a: LA.svdvals(a), mats((2, 3, 2), domains=(separated_sv,))),
+    recipe(LA.qr, _np_qr, mats((4, 3), domains=(full_rank,))),
+    recipe(LA.qr, lambda a: LA.qr(a, mode="r"), mats((3, 2), domains=(full_rank,)), name="qr_r"),
+    recipe(
+        LA.multi_dot,
+        lambda a, b, c: LA.multi_dot([a, b, c]),
+        mats((3,), (3, 2), (2, 2), domains=(_ENTRIES,) * 3),
+    ),
 ]

@@ -8,13 +8,18 @@ import importlib.util
 
 import numpy as np
 
+from tests.autograd_core.numpy_recipes import recipe
 from tests.autograd_core.op_table_kit import dom, each, fixed, one, row
 from tests.autograd_core.rows.linalg_rows import mats, spd, wellcond
 
 ROWS: list = []
 NO_GRAD: dict = {}
+NUMPY_RECIPES: list = []
+NUMPY_NO_RECIPE: dict = {}
 
 if importlib.util.find_spec("scipy") is not None:
+    import scipy.linalg as sl
+    import scipy.signal as ss
     import scipy.special as sc
 
     from autograd_core.scipy import linalg as L
@@ -132,3 +137,42 @@ if importlib.util.find_spec("scipy") is not None:
         )
     )
     NO_GRAD = {"scipy.special.gammasgn": (S.gammasgn, sc.gammasgn, 1)}
+    # scipy.special's ufuncs called on Tensors (Tensor.__array_ufunc__), as in the rows above
+    NUMPY_RECIPES = [
+        recipe(sc.gammaln, lambda x: sc.gammaln(x), one(POS)),
+        recipe(sc.digamma, lambda x: sc.psi(x), one(POS)),
+        recipe(sc.gamma, lambda x: sc.gamma(x), one(POS)),
+        recipe(sc.rgamma, lambda x: sc.rgamma(x), one(POS)),
+        recipe(sc.gammasgn, lambda x: sc.gammasgn(x), one(POS), grad=False),
+        recipe(sc.beta, lambda a, b: sc.beta(a, b), each(POS, POS)),
+        recipe(sc.betaln, lambda a, b: sc.betaln(a, b), each(POS, POS)),
+        recipe(sc.gammainc, lambda x: sc.gammainc(1.5, x), one(POS)),
+        recipe(sc.gammaincc, lambda x: sc.gammaincc(0.7, x), one(POS)),
+        recipe(sc.betainc, lambda x: sc.betainc(1.5, 2.5, x), one(PROB)),
+        recipe(sc.erf, lambda x: sc.erf(x)),
+        recipe(sc.erfc, lambda x: sc.erfc(x)),
+        recipe(sc.erfinv, lambda x: sc.erfinv(x), one(UNIT)),
+        recipe(sc.erfcinv, lambda x: sc.erfcinv(x), one(dom(0.1, 1.9))),
+        recipe(sc.ndtr, lambda x: sc.ndtr(x)),
+        recipe(sc.log_ndtr, lambda x: sc.log_ndtr(x), one(dom(-8.0, 3.0))),
+        recipe(sc.ndtri, lambda x: sc.ndtri(x), one(PROB)),
+        recipe(sc.expit, lambda x: sc.expit(x), torch=lambda t, x: t.sigmoid(x)),
+        recipe(sc.logit, lambda x: sc.logit(x), one(PROB), torch=lambda t, x: t.logit(x)),
+        recipe(sc.iv, lambda x: sc.iv(1.5, x), one(POS)),
+        recipe(sc.ive, lambda x: sc.ive(2, x), one(dom(exclude=(-0.05, 0.05)))),
+        recipe(sc.jv, lambda x: sc.jn(3, x)),
+        recipe(sc.yv, lambda x: sc.yv(0.5, x), one(POS)),
+        recipe(sc.i0, lambda x: sc.i0(x)),
+        recipe(sc.i1, lambda x: sc.i1(x)),
+        recipe(sc.j0, lambda x: sc.j0(x)),
+        recipe(sc.j1, lambda x: sc.j1(x)),
+        recipe(sc.y0, lambda x: sc.y0(x), one(POS)),
+        recipe(sc.y1, lambda x: sc.y1(x), one(POS)),
+        recipe(sc.yn, lambda x: sc.yn(2, x), one(dom(0.5, 3.0))),
+    ]
+    # scipy.linalg / scipy.signal functions are not numpy functions: no protocol hands them a Tensor
+    # (they call np.asarray, which refuses one that requires grad; test_scipy_functions_refuse).
+    _UNREACHABLE = "scipy does not dispatch to Tensor (np.asarray refuses it): call autograd_core.scipy's"
+    NUMPY_NO_RECIPE = {
+        f: _UNREACHABLE for f in (sl.solve_triangular, sl.solve_sylvester, sl.sqrtm, ss.convolve)
+    }

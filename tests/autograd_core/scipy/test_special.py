@@ -105,3 +105,41 @@ def test_erf_uses_scipy_when_installed() -> None:
     out = ag.erf(ag.tensor(x))
     assert out.dtype == np.float32
     np.testing.assert_array_equal(out.data, sc.erf(x))
+
+
+def test_scipy_ufuncs_on_tensors_record() -> None:
+    x = ag.tensor([-1.5, 0.25, 2.0], requires_grad=True)
+    y = sc.expit(x)  # scipy's own ufunc: Tensor.__array_ufunc__ finds our sigmoid
+    assert isinstance(y, ag.Tensor) and y.requires_grad
+    np.testing.assert_allclose(y.data, sc.expit(x.data), rtol=1e-15)
+    (y * np.array([1.0, 2.0, 3.0])).sum().backward()
+    s = sc.expit(x.data)
+    np.testing.assert_allclose(x.grad.data, np.array([1.0, 2.0, 3.0]) * s * (1 - s), rtol=1e-14)
+    p = ag.tensor([0.3, 0.6], requires_grad=True)
+    sc.betainc(1.5, 2.5, p).sum().backward()  # three arguments, differentiable in the last
+    want = p.data**0.5 * (1 - p.data) ** 1.5 / sc.beta(1.5, 2.5)  # the beta(1.5, 2.5) density
+    np.testing.assert_allclose(p.grad.data, want, rtol=1e-12)
+
+
+def test_yn_refuses_a_fractional_order() -> None:
+    with pytest.raises(ValueError, match="yn: n must be integer-valued"):
+        sc.yn(2.5, ag.tensor([1.0], requires_grad=True))
+    np.testing.assert_allclose(S.yn(2, ag.tensor([1.0])).data, sc.yn(2, [1.0]), rtol=1e-13)
+
+
+def test_scipy_functions_refuse_a_tensor_that_requires_grad() -> None:
+    # scipy.linalg / scipy.signal are not numpy functions: no protocol reaches our rules, and
+    # np.asarray refuses the Tensor (never a silently dropped gradient); ours are in autograd_core.scipy.
+    import scipy.linalg as sl
+    import scipy.signal as sg
+
+    a = ag.tensor(np.eye(2) * 2.0, requires_grad=True)
+    calls = [
+        lambda: sl.solve_triangular(a, np.ones(2)),
+        lambda: sl.solve_sylvester(a, a, np.eye(2)),
+        lambda: sl.sqrtm(a),
+        lambda: sg.convolve(a, a),
+    ]
+    for call in calls:
+        with pytest.raises(TypeError, match="requires grad"):
+            call()
