@@ -17,7 +17,9 @@ gradient. Without such a Tensor, numpy computes on the data and returns its own 
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict
+import importlib
+import sys
+from typing import Any, Callable, Dict, Optional
 
 import numpy as np
 
@@ -94,8 +96,25 @@ def _unwrap(value: Any) -> Any:
     return value
 
 
+def _scipy_special_ufunc(ufunc: Any) -> bool:
+    special = sys.modules.get("scipy.special")  # imported already if the caller holds its ufunc
+    return special is not None and getattr(special, getattr(ufunc, "__name__", ""), None) is ufunc
+
+
+def _rule_on_demand(ufunc: Any) -> Optional[Callable[..., Any]]:
+    """The rule of a scipy.special ufunc, registered by autograd_core.scipy.special: imported on first
+    use, so scipy.special.expit(t) records without the user importing it (and autograd_core itself
+    stays numpy-only). None for any other ufunc without a rule."""
+    if not _scipy_special_ufunc(ufunc):
+        return None
+    importlib.import_module("autograd_core.scipy.special")
+    return HANDLED_UFUNCS.get(ufunc)
+
+
 def numpy_name(func: Any) -> str:
     """``numpy.linalg.det`` for np.linalg.det, ``numpy.add`` for the ufunc."""
+    if isinstance(func, np.ufunc) and _scipy_special_ufunc(func):
+        return f"scipy.special.{func.__name__}"
     module = getattr(func, "__module__", None) or "numpy"
     if isinstance(func, np.ufunc) or module.startswith("numpy._core") or module == "numpy":
         module = "numpy"
@@ -153,6 +172,8 @@ def array_ufunc(self: Tensor, ufunc: Any, method: str, *inputs: Any, **kwargs: A
     """``Tensor.__array_ufunc__``: numpy's ufuncs on Tensors, also ``ndarray <op> Tensor``."""
     if method == "__call__" and not kwargs:
         op = HANDLED_UFUNCS.get(ufunc)
+        if op is None:
+            op = _rule_on_demand(ufunc)
         if op is not None:  # np.tanh(t), ndarray * t, ...: the fast path, into the op's own
             if type(op) is Primitive:
                 if len(inputs) == 1:
@@ -184,6 +205,8 @@ def _tracked_ufunc(ufunc: Any, method: str, inputs: tuple, kwargs: dict) -> Any:
         )
     if method == "__call__":
         op = HANDLED_UFUNCS.get(ufunc)
+        if op is None:
+            op = _rule_on_demand(ufunc)
         extra = [k for k, v in kwargs.items() if k != "out" and not _is_default(k, v)]
         if op is not None:
             if extra:

@@ -121,6 +121,21 @@ def test_scipy_ufuncs_on_tensors_record() -> None:
     np.testing.assert_allclose(p.grad.data, want, rtol=1e-12)
 
 
+def test_scipy_ufuncs_find_their_rules_without_importing_autograd_core_scipy() -> None:
+    code = (
+        "import sys, scipy.special as sc, autograd_core as ag\n"
+        "assert 'autograd_core.scipy.special' not in sys.modules\n"
+        "y = sc.gammaln(ag.tensor([2.5], requires_grad=True))\n"
+        "assert y.requires_grad, y\n"
+        "try:\n"
+        "    sc.zetac(ag.tensor([2.5], requires_grad=True))\n"
+        "except TypeError as err:\n"
+        "    print(err)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.startswith("scipy.special.zetac has no autograd_core rule"), out
+
+
 def test_yn_refuses_a_fractional_order() -> None:
     with pytest.raises(ValueError, match="yn: n must be integer-valued"):
         sc.yn(2.5, ag.tensor([1.0], requires_grad=True))
