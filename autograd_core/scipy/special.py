@@ -160,16 +160,36 @@ logit = _unary("logit", _sc.logit, lambda g, ans, x: g / (x * (1 - x)), "log(p /
 
 
 # -- Bessel functions ------------------------------------------------------------------------------
+def _leading_term_below_tiny(fn: Callable) -> Callable:
+    """scipy's I_v (AMOS) is NaN for 0 < |x| < ~5e-308 (scipy.special.iv(1, 2.2e-308)); there
+    I_v(x) = (x/2)^v / gamma(v + 1) to double precision (|v| for integer v, as I_-n = I_n)."""
+
+    def forward(v: Any, x: Any) -> Any:
+        out = np.asarray(fn(v, x))
+        bad = np.isnan(out) & (np.abs(x) < 1e-300)
+        if not np.any(bad):
+            return out
+        v = np.asarray(v, dtype=float)
+        v = np.where(v == np.round(v), np.abs(v), v)
+        with np.errstate(all="ignore"):
+            return np.where(bad, (np.asarray(x) / 2) ** v / _sc.gamma(v + 1), out).astype(out.dtype)
+
+    return forward
+
+
 def _bessel(name: str, fn: Callable, rule: Callable, doc: str) -> Primitive:
     return Primitive(f"scipy.special.{name}", _order(fn), _no_grad_in(name, "the order"), rule, doc=doc)
 
 
 iv = _bessel(
-    "iv", _sc.iv, lambda g, ans, v, x: g * (iv(v - 1, x) + iv(v + 1, x)) / 2, "Modified Bessel I_v(x)."
+    "iv",
+    _leading_term_below_tiny(_sc.iv),
+    lambda g, ans, v, x: g * (iv(v - 1, x) + iv(v + 1, x)) / 2,
+    "Modified Bessel I_v(x).",
 )
 ive = _bessel(
     "ive",
-    _sc.ive,
+    _leading_term_below_tiny(_sc.ive),
     lambda g, ans, v, x: g * ((ive(v - 1, x) + ive(v + 1, x)) / 2 - sign(x) * ans),
     "Exponentially scaled I_v(x) exp(-|x|) (kink at x = 0: sign(0) = 0).",
 )

@@ -158,3 +158,13 @@ def test_scipy_functions_refuse_a_tensor_that_requires_grad() -> None:
     for call in calls:
         with pytest.raises(TypeError, match="requires grad"):
             call()
+
+
+def test_iv_is_finite_near_the_smallest_normal() -> None:
+    x = np.array([2.2e-308, -2.2e-308, 1e-308])  # scipy's iv (AMOS) gives NaN here; i0/i1 do not
+    np.testing.assert_allclose(S.iv(1, ag.tensor(x)).data, sc.i1(x), rtol=1e-12)
+    np.testing.assert_allclose(S.iv(0, ag.tensor(x)).data, sc.i0(x), rtol=1e-12)
+    np.testing.assert_allclose(S.iv(-0.5, ag.tensor(x[[0, 2]])).data, np.sqrt(2 / (np.pi * x[[0, 2]])))
+    t = ag.tensor(x, requires_grad=True)
+    sc.i1(t).sum().backward()  # I1'(0) = 1/2
+    np.testing.assert_allclose(t.grad.data, 0.5)
