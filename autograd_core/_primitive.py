@@ -161,8 +161,10 @@ class Primitive:
         float_output: bool = True,
         elementwise: bool = False,
         real_only: bool = False,
+        batchable: Any = False,
     ) -> None:
         self.name = name
+        self.batchable = batchable  # rules take a leading batch axis on g (or a test of the args): _batched
         self.forward = forward
         self.vjps = vjps
         self.joint = joint

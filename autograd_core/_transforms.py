@@ -27,7 +27,8 @@ from typing import Any, Callable, List, Optional, Sequence, Tuple, Union
 import numpy as np
 
 from ._backward import walk
-from ._grad_mode import STATE, enable_grad
+from ._batched import batched_grads
+from ._grad_mode import ANOMALY, STATE, enable_grad
 from ._primitive import Primitive
 from ._tensor import Tensor
 from ._tree import tree_flatten, tree_map, tree_str, tree_unflatten
@@ -52,7 +53,9 @@ class NoGradientWarning(UserWarning):
 
 # The identity, as a node of its own: an inner transform's input is distinct from the outer
 # tensor it came from, so closures over the outer tensor are not mistaken for the input.
-_fresh = Primitive("fresh_input", lambda x: x, lambda g, ans, x: g, register=False, elementwise=True)
+_fresh = Primitive(
+    "fresh_input", lambda x: x, lambda g, ans, x: g, register=False, elementwise=True, batchable=True
+)
 
 
 def _tracked(tree: Any) -> bool:
@@ -420,12 +423,19 @@ def vjp(f: Callable[..., Any], *xs: Any) -> Tuple[Any, Callable[[Any], Any]]:
     return _unwrap_tree(tree_unflatten(out_tree, outs), inputs.nested), vjp_fn
 
 
-def jacobian(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:
+def jacobian(f: Callable[..., Any], argnums: int = 0, vectorize: bool = False) -> Callable[..., Any]:
     """Return a function computing the Jacobian, of shape ``out.shape + x.shape``.
+
+    Row by row, one backward pass per output element, by default. With ``vectorize=True`` (torch's
+    name) every row goes through one backward pass whose gradients carry a leading batch axis
+    (see ``_batched``): the same numbers, far fewer Python steps for a large output.
 
     >>> import numpy as np
     >>> from autograd_core import jacobian
     >>> jacobian(lambda x: x * x)(np.array([1.0, 2.0]))
+    array([[2., 0.],
+           [0., 4.]])
+    >>> jacobian(lambda x: x * x, vectorize=True)(np.array([1.0, 2.0]))
     array([[2., 0.],
            [0., 4.]])
     """
@@ -439,6 +449,9 @@ def jacobian(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:
         (x,), nested = inputs.leaves, inputs.nested
         out = _output(inputs.call(f, kwargs))
         _refuse_complex("jacobian", x, out)
+        # Under detect_anomaly the rows run one by one, so a NaN is reported by the walk that names its op.
+        if vectorize and out.requires_grad and out.data.size and not STATE.flags & ANOMALY:
+            return _vectorized_jacobian(out, x, nested)
         rows = []
         for i in range(out.data.size):
             seed = np.zeros(out.data.size, dtype=out.dtype)
@@ -468,8 +481,27 @@ def jacobian(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:
     return wrapped
 
 
-def hessian(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:
+def _vectorized_jacobian(out: Tensor, x: Tensor, nested: bool) -> Any:
+    """The Jacobian of ``out`` for ``x`` in one batched backward: recorded (a Tensor) when nested or
+    when ``f`` closed over a tensor that requires grad (as ``_grads`` decides), else an array."""
+    from .ops import reshape
+
+    seeds = np.eye(out.data.size, dtype=out.dtype).reshape((out.data.size,) + out.shape)
+    if not nested:
+        (jac,), others = batched_grads(out, seeds, [x], False)
+        nested = not all(_was_watched(o) for o in others)
+    if nested:
+        (jac,), _ = batched_grads(out, Tensor._make(seeds), [x], True)
+    if jac is None:  # out depends on other tracked tensors only
+        jac = np.zeros((out.data.size,) + x.shape, dtype=x.dtype)
+        jac = Tensor._make(jac) if nested else jac
+    return reshape(jac, out.shape + x.shape)
+
+
+def hessian(f: Callable[..., Any], argnums: int = 0, vectorize: bool = False) -> Callable[..., Any]:
     """Return a function computing the Hessian of a scalar-valued ``f``: jacobian(grad(f)).
+
+    ``vectorize=True`` computes it in one batched backward pass (see ``jacobian``).
 
     >>> import numpy as np
     >>> from autograd_core import hessian
@@ -477,7 +509,7 @@ def hessian(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:
     array([[ 6.,  0.],
            [ 0., 12.]])
     """
-    return jacobian(grad(f, argnums), argnums)
+    return jacobian(grad(f, argnums), argnums, vectorize=vectorize)
 
 
 def jvp(f: Callable[..., Any], xs: Any, vs: Any) -> Tuple[Any, Any]:

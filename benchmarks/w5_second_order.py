@@ -2,7 +2,8 @@
 
 ``x`` in R^100 and ``A`` a fixed random 100 × 100 matrix, float64. The hand-written floor uses the
 closed form: with ``t = tanh(A x)``, ``H = Aᵀ diag((2 - 6 t²)(1 - t²)) A`` and ``H v = Aᵀ (h ⊙ A v)``.
-Reported in ms per Hessian and ms per HVP.
+Reported in ms per Hessian and ms per HVP. The Hessian rows include ours and torch with
+``vectorize=True`` (all seed rows in one batched backward) beside the row-by-row defaults.
 
 >>> rows = run(size=5, repeats=1, quick=True)
 >>> all(r.agrees is not False for r in rows)
@@ -44,29 +45,37 @@ def _numpy(A: np.ndarray, x: np.ndarray, v: np.ndarray, what: str) -> Impl:
     return Impl(lambda: A.T @ (curvature() * (A @ v)))
 
 
-def _ours(A: np.ndarray, x: np.ndarray, v: np.ndarray, what: str) -> Impl:
+def _ours(A: np.ndarray, x: np.ndarray, v: np.ndarray, what: str, vectorize: bool = False) -> Impl:
     ag = require_ours("autograd_core", "hessian", "hvp")
 
     def f(x):  # type: ignore[no-untyped-def]
         return (ag.tanh(ag.matmul(A, x)) ** 2).sum()
 
     if what == "hessian":
-        hessian = ag.hessian(f)
+        hessian = ag.hessian(f, vectorize=vectorize)
         return Impl(lambda: hessian(x))
     return Impl(lambda: ag.hvp(f, x, v)[1])
 
 
-def _compiled(A: np.ndarray, x: np.ndarray, v: np.ndarray, what: str) -> Impl:
+def _ours_vectorized(A: np.ndarray, x: np.ndarray, v: np.ndarray, what: str) -> Impl:
+    return _ours(A, x, v, what, vectorize=True)
+
+
+def _compiled(A: np.ndarray, x: np.ndarray, v: np.ndarray, what: str, vectorize: bool = False) -> Impl:
     ag = require_ours("autograd_core", "compile", "hessian", "hvp")
 
     def f(x):  # type: ignore[no-untyped-def]
         return (ag.tanh(ag.matmul(A, x)) ** 2).sum()
 
     if what == "hessian":
-        hessian = ag.compile(ag.hessian(f))
+        hessian = ag.compile(ag.hessian(f, vectorize=vectorize))
         return Impl(lambda: hessian(x), note="compile time excluded")
     hvp = ag.compile(lambda x, v: ag.hvp(f, x, v)[1])
     return Impl(lambda: hvp(x, v), note="compile time excluded")
+
+
+def _compiled_vectorized(A: np.ndarray, x: np.ndarray, v: np.ndarray, what: str) -> Impl:
+    return _compiled(A, x, v, what, vectorize=True)
 
 
 def _torch(A: np.ndarray, x: np.ndarray, v: np.ndarray, what: str, vectorize: bool = False) -> Impl:
@@ -127,6 +136,8 @@ BUILDERS: Dict[str, Callable[..., Impl]] = {
     "numpy": _numpy,
     "ours": _ours,
     "compiled": _compiled,
+    "ours vectorize=True": _ours_vectorized,
+    "ours, compiled vectorize=True": _compiled_vectorized,
     "torch": _torch,
     "torch-vectorized": _torch_vectorized,
     "autograd": _autograd,
@@ -150,7 +161,7 @@ def run(size: int | None = None, repeats: int | None = None, quick: bool = False
         builders = {
             name: (lambda b=b, what=what: b(A, x, v, what))
             for name, b in BUILDERS.items()
-            if not (what == "hvp" and name == "torch-vectorized")
+            if not (what == "hvp" and "vectorize" in name)
         }
         rows += compare(
             "W5",

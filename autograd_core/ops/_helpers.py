@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Optional, Sequence, Tuple, Union
+from typing import Any, Optional, Sequence, Tuple, Union
 
 Axis = Optional[Union[int, Sequence[int]]]
+
+
+def batch_shape(g: Any, ans: Any) -> Tuple[int, ...]:
+    """The leading axes ``g`` has beyond the output ``ans``: the seeds of a vectorized backward
+    (``jacobian(f, vectorize=True)``), ``()`` in an ordinary one. Rules marked ``batchable`` keep them."""
+    return tuple(g.shape[: g.ndim - ans.ndim])
 
 
 def normalize_axes(axis: Axis, ndim: int, op: str) -> Tuple[int, ...]:

@@ -44,6 +44,7 @@ sigmoid = Primitive(
     _sigmoid_forward,
     lambda g, ans, x: g * (ans * (1.0 - ans)),
     elementwise=True,
+    batchable=True,
     doc="The logistic function 1 / (1 + e**-x), stable for any x.\n\n"
     ">>> import autograd_core as ag\n>>> ag.sigmoid(ag.tensor([0.0])).numpy()\narray([0.5])",
 )
@@ -52,6 +53,7 @@ relu = Primitive(
     _relu_forward,
     lambda g, ans, x: g * (x > 0),
     elementwise=True,
+    batchable=True,
     real_only=True,
     doc="max(x, 0), with relu'(0) = 0.\n\n>>> import autograd_core as ag\n"
     ">>> ag.relu(ag.tensor([-1.0, 2.0])).numpy()\narray([0., 2.])",
@@ -62,6 +64,7 @@ leaky_relu = Primitive(
     lambda g, ans, x, negative_slope=0.01: where(x > 0, g, g * negative_slope),
     lambda g, ans, x, negative_slope=0.01: where(x > 0, 0, g * x),
     elementwise=True,
+    batchable=True,
     real_only=True,
     doc="x for x > 0, else negative_slope * x.\n\n>>> import autograd_core as ag\n"
     ">>> ag.leaky_relu(ag.tensor([-1.0, 2.0]), 0.1).numpy()\narray([-0.1,  2. ])",
@@ -72,6 +75,7 @@ elu = Primitive(
     lambda g, ans, x, alpha=1.0: where(x > 0, g, g * (ans + alpha)),
     lambda g, ans, x, alpha=1.0: g * expm1(minimum(x, 0)),  # 0 for x > 0, as the output there
     elementwise=True,
+    batchable=True,
     real_only=True,
     doc="x for x > 0, else alpha * (e**x - 1).\n\n>>> import autograd_core as ag\n"
     ">>> ag.elu(ag.tensor([0.0, 2.0])).numpy()\narray([0., 2.])",
@@ -81,6 +85,7 @@ softplus = Primitive(
     lambda x: np.logaddexp(0, x),
     lambda g, ans, x: g * sigmoid(x),
     elementwise=True,
+    batchable=True,
     real_only=True,
     doc="log(1 + e**x), stable for any x.\n\n>>> import autograd_core as ag\n"
     ">>> float(ag.softplus(ag.tensor(0.0)).numpy().round(4))\n0.6931",
@@ -90,6 +95,7 @@ step = Primitive(
     lambda x: np.heaviside(x, 1.0).astype(np.result_type(x, np.float32), copy=False),
     lambda g, ans, x: g * 0,
     elementwise=True,
+    batchable=True,
     real_only=True,
     doc="Binary (Heaviside) step: 1 where x >= 0, else 0; gradient 0 everywhere.\n\n"
     ">>> import autograd_core as ag\n>>> ag.step(ag.tensor([-1.0, 0.0])).numpy()\narray([0., 1.])",

@@ -32,6 +32,7 @@ add = Primitive(
     lambda g, ans, x, y: g,
     lambda g, ans, x, y: g,
     elementwise=True,
+    batchable=True,
     doc="x + y with broadcasting.\n\n>>> import autograd_core as ag\n"
     ">>> ag.add(ag.tensor([1.0]), 2.0).numpy()\narray([3.])",
 )
@@ -41,6 +42,7 @@ sub = Primitive(
     lambda g, ans, x, y: g,
     lambda g, ans, x, y: -g,
     elementwise=True,
+    batchable=True,
     doc="x - y with broadcasting.\n\n>>> import autograd_core as ag\n"
     ">>> ag.sub(ag.tensor([1.0]), 2.0).numpy()\narray([-1.])",
 )
@@ -50,6 +52,7 @@ mul = Primitive(
     lambda g, ans, x, y: g * y,
     lambda g, ans, x, y: g * x,
     elementwise=True,
+    batchable=True,
     doc="x * y with broadcasting.\n\n>>> import autograd_core as ag\n"
     ">>> ag.mul(ag.tensor([3.0]), 2.0).numpy()\narray([6.])",
 )
@@ -59,6 +62,7 @@ div = Primitive(
     lambda g, ans, x, y: g / y,
     lambda g, ans, x, y: -g * ans / y,
     elementwise=True,
+    batchable=True,
     doc="x / y (true division) with broadcasting.\n\n>>> import autograd_core as ag\n"
     ">>> ag.div(ag.tensor([3.0]), 2.0).numpy()\narray([1.5])",
 )
@@ -67,6 +71,7 @@ neg = Primitive(
     np.negative,
     lambda g, ans, x: -g,
     elementwise=True,
+    batchable=True,
     doc="-x.\n\n>>> import autograd_core as ag\n>>> ag.neg(ag.tensor([3.0])).numpy()\narray([-3.])",
 )
 maximum = Primitive(
@@ -75,6 +80,7 @@ maximum = Primitive(
     _winner_vjp(operator.gt, True),
     _winner_vjp(operator.gt, False),
     elementwise=True,
+    batchable=True,
     real_only=True,
     doc="Elementwise max; a tie sends half the gradient to each side.\n\n"
     ">>> import autograd_core as ag\n>>> ag.maximum(ag.tensor([1.0, 5.0]), 2.0).numpy()\n"
@@ -86,6 +92,7 @@ minimum = Primitive(
     _winner_vjp(operator.lt, True),
     _winner_vjp(operator.lt, False),
     elementwise=True,
+    batchable=True,
     real_only=True,
     doc="Elementwise min; a tie sends half the gradient to each side.\n\n"
     ">>> import autograd_core as ag\n>>> ag.minimum(ag.tensor([1.0, 5.0]), 2.0).numpy()\n"
@@ -106,6 +113,7 @@ where = Primitive(
     None,
     lambda g, ans, c, x, y: where(c, g, 0),
     lambda g, ans, c, x, y: where(c, 0, g),
+    batchable=True,
     doc="Pick ``x`` where ``cond`` holds, else ``y``. The gradient of the branch not "
     "taken is exactly 0, but a NaN/inf *computed* in that branch still poisons "
     "the forward: use the double-where idiom, e.g. "
@@ -150,6 +158,7 @@ clip = Primitive(
     _clip_dlo,
     _clip_dhi,
     real_only=True,
+    batchable=True,
     doc="Clamp to [a_min, a_max]; the gradient passes to x where a_min <= x <= a_max (as torch.clamp), "
     "else to the bound that is the output.\n\n"
     ">>> import autograd_core as ag\n>>> ag.clip(ag.tensor([-2.0, 0.5, 2.0]), -1, 1).numpy()\n"

@@ -36,14 +36,24 @@ def _conj_forward(x: Any) -> Any:
 
 
 # The rules, in the inner (conjugate-cotangent) form; singular points next to them.
-conj = Primitive("conj", _conj_forward, lambda g, ans, x: conj(g), elementwise=True, doc="Complex conjugate.")
-real = Primitive("real", np.real, lambda g, ans, x: g, doc="Real part (real output).")
-imag = Primitive("imag", np.imag, lambda g, ans, x: g * -1j, doc="Imaginary part (real output).")
+conj = Primitive(
+    "conj",
+    _conj_forward,
+    lambda g, ans, x: conj(g),
+    elementwise=True,
+    batchable=True,
+    doc="Complex conjugate.",
+)
+real = Primitive("real", np.real, lambda g, ans, x: g, batchable=True, doc="Real part (real output).")
+imag = Primitive(
+    "imag", np.imag, lambda g, ans, x: g * -1j, batchable=True, doc="Imaginary part (real output)."
+)
 # angle = atan2(y, x): d/dx = -y/|z|², d/dy = x/|z|²; taken as 0 at z = 0, where it is undefined.
 angle = Primitive(
     "angle",
     lambda x: np.angle(x),
     lambda g, ans, x: g * where(x == 0, 0, -1j * conj(x) / where(x == 0, 1, x * conj(x))),
+    batchable=True,
     doc="Argument of a complex number, in (-pi, pi] (real output); gradient 0 at 0.",
 )
 conjugate = conj

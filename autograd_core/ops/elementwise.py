@@ -21,6 +21,7 @@ exp = Primitive(
     np.exp,
     lambda g, ans, x: g * ans,
     elementwise=True,
+    batchable=True,
     doc="e**x.\n\n>>> import autograd_core as ag\n>>> ag.exp(ag.tensor([0.0])).numpy()\narray([1.])",
 )
 log = Primitive(
@@ -28,6 +29,7 @@ log = Primitive(
     np.log,
     lambda g, ans, x: g / x,
     elementwise=True,
+    batchable=True,
     doc="Natural log.\n\n>>> import autograd_core as ag\n>>> ag.log(ag.tensor([1.0])).numpy()\narray([0.])",
 )
 log1p = Primitive(
@@ -35,6 +37,7 @@ log1p = Primitive(
     np.log1p,
     lambda g, ans, x: g / (1.0 + x),
     elementwise=True,
+    batchable=True,
     doc="log(1 + x), accurate near 0.\n\n>>> import autograd_core as ag\n"
     ">>> ag.log1p(ag.tensor([0.0])).numpy()\narray([0.])",
 )
@@ -43,6 +46,7 @@ expm1 = Primitive(
     np.expm1,
     lambda g, ans, x: g * (ans + 1.0),
     elementwise=True,
+    batchable=True,
     doc="e**x - 1, accurate near 0.\n\n>>> import autograd_core as ag\n"
     ">>> ag.expm1(ag.tensor([0.0])).numpy()\narray([0.])",
 )
@@ -51,6 +55,7 @@ sqrt = Primitive(
     np.sqrt,
     lambda g, ans, x: g / (2.0 * ans),
     elementwise=True,
+    batchable=True,
     doc="Square root; its derivative at 0 is inf, as the true one.\n\n"
     ">>> import autograd_core as ag\n>>> ag.sqrt(ag.tensor([4.0])).numpy()\narray([2.])",
 )
@@ -59,6 +64,7 @@ sin = Primitive(
     np.sin,
     lambda g, ans, x: g * cos(x),
     elementwise=True,
+    batchable=True,
     doc="Sine.\n\n>>> import autograd_core as ag\n>>> ag.sin(ag.tensor([0.0])).numpy()\narray([0.])",
 )
 cos = Primitive(
@@ -66,6 +72,7 @@ cos = Primitive(
     np.cos,
     lambda g, ans, x: -g * sin(x),
     elementwise=True,
+    batchable=True,
     doc="Cosine.\n\n>>> import autograd_core as ag\n>>> ag.cos(ag.tensor([0.0])).numpy()\narray([1.])",
 )
 tan = Primitive(
@@ -73,6 +80,7 @@ tan = Primitive(
     np.tan,
     lambda g, ans, x: g * (1.0 + ans * ans),
     elementwise=True,
+    batchable=True,
     doc="Tangent.\n\n>>> import autograd_core as ag\n>>> ag.tan(ag.tensor([0.0])).numpy()\narray([0.])",
 )
 tanh = Primitive(
@@ -80,6 +88,7 @@ tanh = Primitive(
     np.tanh,
     lambda g, ans, x: g * (1.0 - ans * ans),
     elementwise=True,
+    batchable=True,
     doc="Hyperbolic tangent.\n\n>>> import autograd_core as ag\n"
     ">>> ag.tanh(ag.tensor([0.0])).numpy()\narray([0.])",
 )
@@ -97,6 +106,7 @@ abs_ = Primitive(
     np.abs,
     _abs_vjp,
     elementwise=True,
+    batchable=True,
     doc="|x|, with the convention |x|'(0) = 0.\n\n>>> import autograd_core as ag\n"
     ">>> ag.abs(ag.tensor([-2.0])).numpy()\narray([2.])",
 )
@@ -105,6 +115,7 @@ sign = Primitive(
     np.sign,
     lambda g, ans, x: g * 0,
     elementwise=True,
+    batchable=True,
     real_only=True,  # sign(z) = z / |z| of complex z is not piecewise constant
     doc="Sign of x (-1, 0 or 1); gradient 0 everywhere.\n\n>>> import autograd_core as ag\n"
     ">>> ag.sign(ag.tensor([-2.0, 0.0])).numpy()\narray([-1.,  0.])",
@@ -146,6 +157,7 @@ power = Primitive(
     _pow_dx,
     _pow_dp,
     elementwise=True,
+    batchable=True,
     doc="x ** p; the derivative is finite at x = 0 wherever the true one is.\n\n"
     ">>> import autograd_core as ag\n>>> ag.power(ag.tensor([3.0]), 2).numpy()\narray([9.])",
 )
@@ -177,6 +189,7 @@ erf = Primitive(
     _erf_forward,
     lambda g, ans, x: g * (_TWO_OVER_SQRT_PI * exp(-(x * x))),
     elementwise=True,
+    batchable=True,
     real_only=True,
     doc="The error function (scipy.special.erf when scipy is installed, else math.erf per element).\n\n>>> import autograd_core as ag\n"
     ">>> ag.erf(ag.tensor([0.0])).numpy()\narray([0.])",

@@ -35,7 +35,7 @@ def _matmul_forward(a: Any, b: Any) -> Any:
 def _matmul_da(g: Any, ans: Any, a: Any, b: Any) -> Any:
     if b.ndim == 1:
         if a.ndim == 1:
-            return g * b
+            return g * b if g.ndim == 0 else expand_dims(g, -1) * b  # a batched g: (B,) -> (B, k)
         return expand_dims(g, -1) * b  # (..., n, 1) * (k,) -> (..., n, k)
     if a.ndim == 1:
         return matmul(expand_dims(g, -2), swapaxes(b, -1, -2))  # (..., 1, k): engine sums to (k,)
@@ -45,7 +45,7 @@ def _matmul_da(g: Any, ans: Any, a: Any, b: Any) -> Any:
 def _matmul_db(g: Any, ans: Any, a: Any, b: Any) -> Any:
     if a.ndim == 1:
         if b.ndim == 1:
-            return g * a
+            return g * a if g.ndim == 0 else expand_dims(g, -1) * a
         return expand_dims(a, -1) * expand_dims(g, -2)  # (k, 1) * (..., 1, m) -> (..., k, m)
     if b.ndim == 1:
         return matmul(expand_dims(g, -2), a)  # (..., 1, n) @ (..., n, k) -> (..., 1, k)
@@ -57,6 +57,7 @@ matmul = Primitive(
     _matmul_forward,
     _matmul_da,
     _matmul_db,
+    batchable=True,
     doc="Matrix product with numpy's rules for 1-D and batched operands.\n\n"
     ">>> import autograd_core as ag\n>>> ag.matmul(ag.tensor([[1.0, 2.0]]), ag.tensor([[3.0], [4.0]])).numpy()\n"
     "array([[11.]])",

@@ -30,11 +30,11 @@ _LN2, _LN10, _PI = math.log(2.0), math.log(10.0), math.pi
 
 
 def _unary(name: str, forward: Any, rule: Any, doc: str) -> Primitive:
-    return Primitive(name, forward, rule, elementwise=True, doc=doc)
+    return Primitive(name, forward, rule, elementwise=True, batchable=True, doc=doc)
 
 
 def _binary(name: str, forward: Any, dx: Any, dy: Any, doc: str) -> Primitive:
-    return Primitive(name, forward, dx, dy, elementwise=True, doc=doc)
+    return Primitive(name, forward, dx, dy, elementwise=True, batchable=True, doc=doc)
 
 
 def _safe(d: Any) -> Any:
@@ -200,6 +200,7 @@ _nan_to_num = Primitive(
     "nan_to_num",
     _nan_to_num_forward,
     lambda g, ans, x, copy=True, nan=0.0, posinf=None, neginf=None: where(isfinite(x), g, 0),
+    batchable=True,
     doc="NaN and ±inf replaced by finite numbers.",
 )
 

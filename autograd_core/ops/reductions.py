@@ -15,7 +15,7 @@ import numpy as np
 from .._dispatch import implements
 from .._primitive import Primitive
 from .._tensor import Tensor
-from ._helpers import kept_shape, normalize_axes
+from ._helpers import batch_shape, kept_shape, normalize_axes
 from .arithmetic import where
 from .complex import abs2, conj
 from .elementwise import exp, sqrt
@@ -26,7 +26,8 @@ def _keep(g: Any, x: Any, axis: Any, keepdims: bool) -> Any:
     """Give ``g`` the reduced axes back as length-1 axes, so it broadcasts against ``x``."""
     if keepdims:
         return g
-    return reshape(g, kept_shape(x.shape, axis, "reduce"))
+    lead = g.ndim - x.ndim + len(normalize_axes(axis, x.ndim, "reduce"))  # batch axes of g, kept in front
+    return reshape(g, tuple(g.shape[:lead]) + kept_shape(x.shape, axis, "reduce"))
 
 
 def _reduce_forward(ufunc: Any, fn: Any, name: str):
@@ -63,7 +64,10 @@ def _extreme_vjp(g: Any, ans: Any, x: Any, axis: Any = None, keepdims: bool = Fa
 sum_ = Primitive(
     "sum",
     _reduce_forward(np.add, np.sum, "sum"),
-    lambda g, ans, x, axis=None, keepdims=False: broadcast_to(_keep(g, x, axis, keepdims), x.shape),
+    lambda g, ans, x, axis=None, keepdims=False: broadcast_to(
+        _keep(g, x, axis, keepdims), batch_shape(g, ans) + x.shape
+    ),
+    batchable=True,
     doc="Sum over ``axis`` (all axes when None).\n\n>>> import autograd_core as ag\n"
     ">>> ag.sum(ag.tensor([[1.0, 2.0], [3.0, 4.0]]), axis=0).numpy()\narray([4., 6.])",
 )
@@ -72,6 +76,7 @@ max_ = Primitive(
     _reduce_forward(np.maximum, np.max, "max"),
     _extreme_vjp,
     real_only=True,
+    batchable=True,
     doc="Maximum over ``axis``; tied maxima share the gradient evenly.\n\n"
     ">>> import autograd_core as ag\n>>> ag.max(ag.tensor([1.0, 3.0, 2.0])).item()\n3.0",
 )
@@ -80,6 +85,7 @@ min_ = Primitive(
     _reduce_forward(np.minimum, np.min, "min"),
     _extreme_vjp,
     real_only=True,
+    batchable=True,
     doc="Minimum over ``axis``; tied minima share the gradient evenly.\n\n"
     ">>> import autograd_core as ag\n>>> ag.min(ag.tensor([1.0, 3.0, 2.0])).item()\n1.0",
 )
@@ -136,6 +142,7 @@ prod = Primitive(
     "prod",
     _prod_forward,
     lambda g, ans, x, axis=None, keepdims=False: _keep(g, x, axis, keepdims) * _prod_except_self(x, axis),
+    batchable=True,
     doc="Product over ``axis`` (None or one axis); exact gradient with zeros present.\n\n"
     ">>> import autograd_core as ag\n>>> ag.prod(ag.tensor([2.0, 3.0])).item()\n6.0",
 )
@@ -179,6 +186,7 @@ _logsumexp = Primitive(
         _keep(g, x, axis, keepdims) * exp(x - _keep(ans, x, axis, keepdims))
     ),
     real_only=True,
+    batchable=True,
     doc="log(sum(exp(x))) over ``axis``, computed stably.\n\n>>> import autograd_core as ag\n"
     ">>> float(ag.logsumexp(ag.tensor([1e4, 1e4])).item() - 1e4)  # doctest: +ELLIPSIS\n"
     "0.693...",
@@ -227,6 +235,7 @@ _logsumexp_b = Primitive(
         _lse_b_share(g, ans, a, b, axis, keepdims) * b
     ),
     lambda g, ans, a, b, axis=None, keepdims=False, signed=False: _lse_b_share(g, ans, a, b, axis, keepdims),
+    batchable=True,
     doc="log|sum(b * exp(a))| over ``axis`` (NaN for a negative sum unless signed=True), stably.",
 )
 
@@ -256,6 +265,11 @@ def logsumexp(
     return out
 
 
+def _from_end(axis: int, ans: Any) -> int:
+    """``axis`` counted from the end, so that batch axes in front of g (see batch_shape) leave it in place."""
+    return axis % ans.ndim - ans.ndim if ans.ndim else axis
+
+
 def _softmax_forward(x: Any, axis: int = -1) -> Any:
     normalize_axes(axis, np.ndim(x), "softmax")
     e = np.exp(x - np.max(x, axis=axis, keepdims=True))
@@ -270,16 +284,18 @@ def _log_softmax_forward(x: Any, axis: int = -1) -> Any:
 softmax = Primitive(
     "softmax",
     _softmax_forward,
-    lambda g, ans, x, axis=-1: ans * (g - sum_(g * ans, axis=axis, keepdims=True)),
+    lambda g, ans, x, axis=-1: ans * (g - sum_(g * ans, axis=_from_end(axis, ans), keepdims=True)),
     real_only=True,
+    batchable=True,
     doc="exp(x) / sum(exp(x)) along ``axis``, computed stably.\n\n>>> import autograd_core as ag\n"
     ">>> ag.softmax(ag.tensor([0.0, 0.0])).numpy()\narray([0.5, 0.5])",
 )
 log_softmax = Primitive(
     "log_softmax",
     _log_softmax_forward,
-    lambda g, ans, x, axis=-1: g - exp(ans) * sum_(g, axis=axis, keepdims=True),
+    lambda g, ans, x, axis=-1: g - exp(ans) * sum_(g, axis=_from_end(axis, ans), keepdims=True),
     real_only=True,
+    batchable=True,
     doc="x - logsumexp(x) along ``axis``, computed stably.\n\n>>> import autograd_core as ag\n"
     ">>> ag.log_softmax(ag.tensor([0.0, 0.0])).numpy().round(4)\narray([-0.6931, -0.6931])",
 )
@@ -302,6 +318,7 @@ _norm2 = Primitive(
     "norm",
     _norm_forward,
     _norm_vjp,
+    batchable=True,
     doc="Euclidean (Frobenius) norm over ``axis``; gradient 0 at the zero vector.",
 )
 

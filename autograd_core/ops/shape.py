@@ -11,7 +11,8 @@ from typing import Any, List, Sequence
 import numpy as np
 
 from .._primitive import Primitive, ViewPrimitive
-from ._helpers import normalize_axes
+from .._tensor import Tensor
+from ._helpers import batch_shape, normalize_axes
 from .arithmetic import where
 from .complex import real
 
@@ -55,36 +56,55 @@ def _reshape_forward(x: np.ndarray, shape: Any) -> np.ndarray:
         ) from None
 
 
-def _inverse_axes(axes: Any, ndim: int) -> Any:
-    return None if axes is None else tuple(np.argsort(axes))
+def _inverse_axes(axes: Any, ndim: int, lead: int = 0) -> Any:
+    """The permutation undoing ``axes`` (negative ones too), behind ``lead`` batch axes kept in front."""
+    if axes is None and not lead:
+        return None
+    order = range(ndim)[::-1] if axes is None else [int(a) % ndim for a in axes]
+    return tuple(range(lead)) + tuple(lead + int(i) for i in np.argsort(order))
+
+
+def _batch_fit(g: Any, ans: Any, shape: tuple, move: Any) -> Any:
+    """``move(g, shape)`` (sum_to or broadcast_to) aligning ``shape`` with ``ans``'s axes, behind g's batch axes."""
+    batch = batch_shape(g, ans)
+    if not batch:
+        return move(g, shape)
+    pad = (1,) * (ans.ndim - len(shape))
+    if move is sum_to:
+        return reshape(sum_to(g, batch + pad + tuple(shape)), batch + tuple(shape))
+    return broadcast_to(reshape(g, batch + (1,) * (len(shape) - ans.ndim) + ans.shape), batch + tuple(shape))
 
 
 # -- the derivative sheet ------------------------------------------------------------------
 reshape = ViewPrimitive(
     "reshape",
     _reshape_forward,
-    lambda g, ans, x, shape: reshape(g, x.shape),
+    lambda g, ans, x, shape: reshape(g, batch_shape(g, ans) + x.shape),
+    batchable=True,
     doc="Reshape ``x`` (numpy semantics, -1 allowed); d/dx reshapes back.\n\n"
     ">>> import autograd_core as ag\n>>> ag.reshape(ag.tensor([1.0, 2.0]), (2, 1)).shape\n(2, 1)",
 )
 transpose = ViewPrimitive(
     "transpose",
     lambda x, axes=None: np.transpose(x, axes),
-    lambda g, ans, x, axes=None: transpose(g, _inverse_axes(axes, x.ndim)),
+    lambda g, ans, x, axes=None: transpose(g, _inverse_axes(axes, x.ndim, g.ndim - ans.ndim)),
+    batchable=True,
     doc="Permute axes (reverse them when ``axes`` is None).\n\n"
     ">>> import autograd_core as ag\n>>> ag.transpose(ag.tensor([[1.0, 2.0]])).shape\n(2, 1)",
 )
 broadcast_to = Primitive(
     "broadcast_to",
     _broadcast_to_forward,
-    lambda g, ans, x, shape: sum_to(g, x.shape),
+    lambda g, ans, x, shape: _batch_fit(g, ans, x.shape, sum_to),
+    batchable=True,
     doc="Broadcast ``x`` to ``shape``; the gradient is summed back.\n\n"
     ">>> import autograd_core as ag\n>>> ag.broadcast_to(ag.tensor(1.0), (2, 3)).shape\n(2, 3)",
 )
 sum_to = Primitive(
     "sum_to",
     _sum_to_forward,
-    lambda g, ans, x, shape: broadcast_to(g, x.shape),
+    lambda g, ans, x, shape: _batch_fit(g, ans, x.shape, broadcast_to),
+    batchable=True,
     doc="Sum ``x`` down to a shape it was broadcast from (the adjoint of broadcast_to).\n\n"
     ">>> import autograd_core as ag\n>>> ag.sum_to(ag.tensor([[1.0, 2.0], [3.0, 4.0]]), (1, 2)).numpy()\n"
     "array([[4., 6.]])",
@@ -94,6 +114,7 @@ copy = Primitive(
     lambda x: np.array(x, copy=True),
     lambda g, ans, x: g,
     elementwise=True,
+    batchable=True,
     doc="A differentiable copy (``Tensor.clone``): new memory, the gradient passes unchanged.",
 )
 astype = Primitive(
@@ -101,6 +122,7 @@ astype = Primitive(
     lambda x, dtype: np.asarray(x).astype(dtype, copy=False),
     lambda g, ans, x, dtype: cast_gradient(g, x.dtype),
     float_output=False,
+    batchable=True,
     doc="Cast to ``dtype``; the gradient is cast back to the input's dtype.\n\n"
     ">>> import autograd_core as ag\n>>> ag.astype(ag.tensor([1.0]), 'float32').dtype\ndtype('float32')",
 )
@@ -116,6 +138,24 @@ def cast_gradient(g: Any, dtype: np.dtype) -> Any:
 def _is_basic_index(idx: Any) -> bool:
     items = idx if isinstance(idx, tuple) else (idx,)
     return all(i is None or i is Ellipsis or isinstance(i, (int, slice, np.integer)) for i in items)
+
+
+def _batchable_index(idx: Any) -> bool:
+    """Whether ``idx`` behind a batch axis, ``(slice(None),) + idx``, leaves that axis in front of the
+    result: not when advanced indices (arrays, and ints or bools beside them) are split apart, for then
+    numpy moves their axes first; nor for a Tensor index, which stays a node argument on the tape."""
+    items = idx if isinstance(idx, tuple) else (idx,)
+    if any(isinstance(i, Tensor) for i in items):
+        return False
+    arrays = [k for k, i in enumerate(items) if not _is_basic_index(i) or isinstance(i, (bool, np.bool_))]
+    if arrays:  # ints beside an array index as arrays too
+        arrays = [k for k, i in enumerate(items) if not (i is None or i is Ellipsis or isinstance(i, slice))]
+    return not arrays or arrays[-1] - arrays[0] == len(arrays) - 1
+
+
+def _lead_index(idx: Any, lead: int) -> Any:
+    """``idx`` with ``lead`` batch axes in front (see _batchable_index)."""
+    return idx if not lead else (slice(None),) * lead + (idx if isinstance(idx, tuple) else (idx,))
 
 
 def _getitem_forward(x: np.ndarray, idx: Any) -> np.ndarray:
@@ -137,7 +177,8 @@ def _scatter_forward(g: np.ndarray, idx: Any, shape: tuple) -> np.ndarray:
 getitem = ViewPrimitive(
     "getitem",
     _getitem_forward,
-    lambda g, ans, x, idx: scatter(g, idx, x.shape),
+    lambda g, ans, x, idx: scatter(g, _lead_index(idx, g.ndim - ans.ndim), batch_shape(g, ans) + x.shape),
+    batchable=lambda x, idx: _batchable_index(idx),
     doc="``x[idx]`` with basic, slice, boolean or integer-array indices; repeated indices "
     "accumulate in the gradient.\n\n"
     ">>> import autograd_core as ag\n>>> ag.getitem(ag.tensor([1.0, 2.0, 3.0]), slice(1, None)).numpy()\n"
@@ -146,7 +187,8 @@ getitem = ViewPrimitive(
 scatter = Primitive(
     "scatter",
     _scatter_forward,
-    lambda g, ans, x, idx, shape: getitem(g, idx),
+    lambda g, ans, x, idx, shape: getitem(g, _lead_index(idx, g.ndim - ans.ndim)),
+    batchable=lambda x, idx, shape: _batchable_index(idx),
     doc="Zeros of ``shape`` with ``x`` added at ``idx`` (the adjoint of getitem).\n\n"
     ">>> import autograd_core as ag\n>>> ag.scatter(ag.tensor([5.0]), [0], (2,)).numpy()\narray([5., 0.])",
 )
@@ -164,7 +206,7 @@ def _setitem_forward(x: np.ndarray, value: Any, idx: Any) -> np.ndarray:
 
 
 def _setitem_dx(g, ans, x, value, idx):
-    return setitem(g, 0.0, idx)
+    return setitem(g, 0.0, _lead_index(idx, g.ndim - ans.ndim))
 
 
 def _landed(shape: tuple, idx: Any) -> Any:
@@ -182,7 +224,8 @@ def _landed(shape: tuple, idx: Any) -> Any:
 
 def _setitem_dvalue(g, ans, x, value, idx):
     mask = _landed(x.shape, idx)
-    return getitem(g, idx) if mask is None else where(mask, getitem(g, idx), 0)
+    picked = getitem(g, _lead_index(idx, g.ndim - ans.ndim))
+    return picked if mask is None else where(mask, picked, 0)
 
 
 setitem = Primitive(
@@ -190,6 +233,7 @@ setitem = Primitive(
     _setitem_forward,
     _setitem_dx,
     _setitem_dvalue,
+    batchable=lambda x, value, idx: _batchable_index(idx),
     doc="A copy of ``x`` with ``x[idx] = value``; backs ``Tensor.__setitem__`` on tracked tensors.\n\n"
     ">>> import autograd_core as ag\n>>> ag.setitem(ag.tensor([1.0, 2.0]), 9.0, 0).numpy()\narray([9., 2.])",
 )
@@ -205,15 +249,16 @@ def _concat_forward(*xs: np.ndarray, axis: int = 0) -> np.ndarray:
 
 def _concat_vjp(g: Any, ans: Any, *xs: Any, axis: int = 0) -> List[Any]:
     ax = axis % ans.ndim
+    lead = (slice(None),) * (g.ndim - ans.ndim + ax)  # behind any batch axes of g too
     grads, start = [], 0
     for x in xs:
         stop = start + x.shape[ax]
-        grads.append(getitem(g, (slice(None),) * ax + (slice(start, stop),)))
+        grads.append(getitem(g, lead + (slice(start, stop),)))
         start = stop
     return grads
 
 
-_concat = Primitive("concatenate", _concat_forward, joint=_concat_vjp)
+_concat = Primitive("concatenate", _concat_forward, joint=_concat_vjp, batchable=True)
 
 
 def concatenate(tensors: Sequence[Any], axis: int = 0) -> Any:
