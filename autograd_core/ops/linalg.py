@@ -99,24 +99,27 @@ def _einsum_forward(subscripts: str, *operands: Any) -> Any:
 
 def _einsum_vjp(g: Any, ans: Any, subscripts: str, *operands: Any) -> List[Any]:
     terms, output = _parse_einsum(subscripts, len(operands))
+    # Batch axes of g (see batch_shape) get letters of their own, carried through to each gradient.
+    batch = "".join(c for c in _LABELS if c not in subscripts)[: g.ndim - ans.ndim]
     grads: List[Any] = [None]
     for i, (term, op) in enumerate(zip(terms, operands)):
         others = [(t, o) for j, (t, o) in enumerate(zip(terms, operands)) if j != i]
         available = set(output).union(*[set(t) for t, _ in others])
         # Indices summed only inside this operand get broadcast back afterwards.
         kept = "".join(c for c in term if c in available)
-        spec = ",".join([output] + [t for t, _ in others]) + "->" + kept
+        spec = ",".join([batch + output] + [t for t, _ in others]) + "->" + batch + kept
         grad = einsum(spec, g, *[o for _, o in others])
         if kept != term:
             sizes = dict(zip(term, op.shape))
-            sizes.update(zip(kept, grad.shape))  # a kept index may be broadcast from size 1
-            grad = reshape(grad, tuple(sizes[c] if c in kept else 1 for c in term))
-            grad = broadcast_to(grad, tuple(sizes[c] for c in term))
+            sizes.update(zip(batch + kept, grad.shape))  # a kept index may be broadcast from size 1
+            lead = tuple(sizes[c] for c in batch)
+            grad = reshape(grad, lead + tuple(sizes[c] if c in kept else 1 for c in term))
+            grad = broadcast_to(grad, lead + tuple(sizes[c] for c in term))
         grads.append(grad)
     return grads
 
 
-_einsum = Primitive("einsum", _einsum_forward, joint=_einsum_vjp)
+_einsum = Primitive("einsum", _einsum_forward, joint=_einsum_vjp, batchable=True)
 
 # numpy's labels for the interleaved format: 0-25 are 'A'-'Z', 26-51 are 'a'-'z'.
 _LABELS = string.ascii_uppercase + string.ascii_lowercase

@@ -157,14 +157,16 @@ def _cumsum_forward(x: Any, axis: Any = None) -> Any:
 def _cumsum_vjp(g: Any, ans: Any, x: Any, axis: Any = None) -> Any:
     if axis is None:
         return reshape(getitem(cumsum(getitem(g, slice(None, None, -1))), slice(None, None, -1)), x.shape)
-    flip = (slice(None),) * (axis % x.ndim) + (slice(None, None, -1),)
-    return getitem(cumsum(getitem(g, flip), axis=axis), flip)
+    ax = axis % x.ndim + g.ndim - ans.ndim  # behind any batch axes of g
+    flip = (slice(None),) * ax + (slice(None, None, -1),)
+    return getitem(cumsum(getitem(g, flip), axis=ax), flip)
 
 
 cumsum = Primitive(
     "cumsum",
     _cumsum_forward,
     _cumsum_vjp,
+    batchable=lambda x, axis=None: axis is not None,  # flattened: the batch axis would be flattened in
     doc="Cumulative sum along ``axis`` (flattened when None).\n\n>>> import autograd_core as ag\n"
     ">>> ag.cumsum(ag.tensor([1.0, 2.0, 3.0])).numpy()\narray([1., 3., 6.])",
 )

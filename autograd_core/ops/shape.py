@@ -354,14 +354,20 @@ def _untake_forward(g: np.ndarray, indices: Any, axis: Any, shape: tuple) -> np.
 take = Primitive(
     "take",
     lambda x, indices, axis=None: np.take(x, indices, axis=axis),
-    lambda g, ans, x, indices, axis=None: untake(g, indices, axis, x.shape),
+    lambda g, ans, x, indices, axis=None: untake(
+        g, indices, None if axis is None else axis % x.ndim + g.ndim - ans.ndim, batch_shape(g, ans) + x.shape
+    ),
+    batchable=lambda x, indices, axis=None: axis is not None,  # flattened: the batch axis would be too
     doc="``numpy.take``: elements at ``indices`` along ``axis`` (flattened when None).\n\n"
     ">>> import autograd_core as ag\n>>> ag.take(ag.tensor([5.0, 6.0, 7.0]), [2, 0]).numpy()\narray([7., 5.])",
 )
 untake = Primitive(
     "untake",
     _untake_forward,
-    lambda g, ans, x, indices, axis, shape: take(g, indices, axis=axis),
+    lambda g, ans, x, indices, axis, shape: take(
+        g, indices, axis=None if axis is None else axis % len(shape) + g.ndim - ans.ndim
+    ),
+    batchable=lambda x, indices, axis, shape: axis is not None,
     doc="The adjoint of take: zeros of ``shape`` with ``x`` added at ``indices``.\n\n"
     ">>> import autograd_core as ag\n>>> ag.untake(ag.tensor([1.0, 1.0]), [1, 1], None, (2,)).numpy()\n"
     "array([0., 2.])",

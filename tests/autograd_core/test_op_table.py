@@ -115,6 +115,7 @@ ROWS = [
     row("reshape_method_flat", lambda x: x.reshape(-1), one(), "reshape"),
     row("transpose", ag.transpose, one(), "transpose"),
     row("transpose_axes", lambda x: ag.transpose(x, (1, 2, 0)), one(min_dims=3), "transpose"),
+    row("transpose_negative_axes", lambda x: ag.transpose(x, (-1, 0, 1)), one(min_dims=3), "transpose"),
     row("T_property", lambda x: x.T, one(min_dims=2, max_dims=2), "transpose"),
     row("permute", lambda x: ag.permute(x, 2, 0, 1), one(min_dims=3)),
     row(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from typing import Any
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -34,14 +35,23 @@ def assert_same(got: Any, want: Any) -> None:
 def test_every_op_table_row_vectorized_equals_row_by_row(case: Row, data: Any) -> None:
     xs, kw = data.draw(case.inputs, label="inputs")
     constants = [Tensor(x) for x in xs]  # the rows' functions take Tensors
+    row_by_row = _batched._rules_row_by_row
+    fell_back = set()
+
+    def watched(t: Tensor, *args: Any) -> Any:
+        fell_back.add(t._prim.name)
+        return row_by_row(t, *args)
+
     for n in range(len(xs)):
 
         def f(x: Any, n: int = n) -> Any:
             return case.fn(*constants[:n], x, *constants[n + 1 :], **kw)
 
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), mock.patch.object(_batched, "_rules_row_by_row", watched):
             warnings.simplefilter("ignore", NoGradientWarning)
             assert_same(ag.jacobian(f, vectorize=True)(xs[n]), ag.jacobian(f)(xs[n]))
+    if case.op is not None and ag.REGISTRY[case.op].batchable is True:
+        assert case.op not in fell_back, f"{case.op} is marked batchable but ran row by row"
 
 
 HESSIAN_CASES = {
