@@ -82,7 +82,7 @@ def _reached(t: Tensor, wanted: dict, others: List[Tensor]) -> None:
 
 
 def _batchable(prim: Any, call_args: tuple, kwargs: Any) -> bool:
-    mark = prim.batchable
+    mark = getattr(prim, "batchable", False)  # a primitive made without the constructor: row by row
     if callable(mark):
         return bool(mark(*call_args, **(kwargs or {})))
     return bool(mark)
