@@ -27,10 +27,10 @@ from typing import Any, Callable, List, Optional, Sequence, Tuple, Union
 import numpy as np
 
 from ._backward import walk
-from ._grad_mode import STATE, enable_grad
+from ._grad_mode import GRAD, STATE, enable_grad
 from ._primitive import Primitive
 from ._tensor import Tensor
-from ._tree import tree_flatten, tree_map, tree_str, tree_unflatten
+from ._tree import _LEAF, tree_flatten, tree_map, tree_str, tree_unflatten
 
 Argnums = Union[int, Sequence[int]]
 
@@ -132,7 +132,14 @@ class _Inputs:
                 raise ValueError(
                     f"{who}: argnums {n} is out of range for {len(self.args)} positional argument(s)"
                 )
-            leaves, tree = tree_flatten(self.args[n])
+            x = self.args[n]
+            if type(x) is np.ndarray:  # one array, the common case: no structure to flatten
+                leaf = _watch(x, who)
+                self.args[n] = leaf
+                self.trees.append((n, _LEAF, 1))
+                self.leaves.append(leaf)
+                continue
+            leaves, tree = tree_flatten(x)
             watched = [_watch(leaf, who) for leaf in leaves]
             self.args[n] = tree_unflatten(tree, watched)
             self.trees.append((n, tree, len(watched)))
@@ -140,19 +147,26 @@ class _Inputs:
 
     def call(self, f: Callable[..., Any], kwargs: dict) -> Any:
         """``f`` on the watched arguments, recorded, one transform deeper."""
-        STATE.depth += 1
+        state = STATE
+        state.depth += 1
+        recording = state.flags & GRAD  # enable_grad(), inlined: this runs once per grad call
+        state.flags |= GRAD
         try:
-            with enable_grad():
-                return f(*self.args, **kwargs)
+            return f(*self.args, **kwargs)
         finally:
-            STATE.depth -= 1
+            if not recording:
+                state.flags &= ~GRAD
+            state.depth -= 1
 
     def regroup(self, grads: List[Any]) -> List[Any]:
         """The flat gradients rebuilt into each differentiated argument's structure."""
         out, start = [], 0
+        nested = self.nested
         for _, tree, count in self.trees:
-            part = [_unwrap(g, self.nested) for g in grads[start : start + count]]
-            out.append(tree_unflatten(tree, part))
+            if tree is _LEAF:  # a single array
+                out.append(_unwrap(grads[start], nested))
+            else:
+                out.append(tree_unflatten(tree, [_unwrap(g, nested) for g in grads[start : start + count]]))
             start += count
         return out
 
@@ -187,7 +201,7 @@ def _grads(
     else:
         others: List[Tensor] = []
         grads = walk(out, seed, True, False, inputs, others)
-        if not all(_was_watched(o) for o in others):  # closed over a tracked tensor: record this backward too
+        if not all(map(_was_watched, others)):  # closed over a tracked tensor: record this backward too
             nested = True
             seed = None if seed is None else Tensor._make(np.asarray(seed))
             with enable_grad():
