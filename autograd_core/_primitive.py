@@ -324,13 +324,15 @@ class Primitive:
             except _FORWARD_ERRORS as err:
                 raise _forward_error(prim, err, (self,)) from None
             flags = state.flags
-            if flags == GRAD and self.requires_grad and rule0 and type(out) is _ndarray and float_output:
+            if flags == GRAD and self.requires_grad and rule0 and float_output:
+                if type(out) is not _ndarray:  # a 0-d result (x.sum()) comes back as a numpy scalar
+                    out = _asarray(out)
                 if real_only and self.data.dtype.kind == "c":
                     raise complex_refused(prim, self.data)
                 if elementwise:
                     return new_node(prim, out, self, SAME_SHAPE0)
                 return new_node(prim, out, (self,), (0,))
-            if flags & SLOW or (flags and self.requires_grad):  # 0-d output, casts, anomaly, tracing
+            if flags & SLOW or (flags and self.requires_grad):  # casts, anomaly, tracing
                 return prim._record((self,), {}, out)
             return _leaf(out)
 

@@ -91,7 +91,8 @@ def _watch(x: Any, who: str) -> Tensor:
             f"{who}: can only differentiate with respect to floating-point inputs, got dtype {data.dtype} "
             f"with shape {data.shape}"
         )
-    leaf = Tensor._make(data).requires_grad_(True)
+    leaf = Tensor._make(data)
+    leaf.requires_grad = True  # requires_grad_() without its dtype check, done above
     key = id(leaf)
     _WATCHED[key] = weakref.ref(leaf, lambda _, key=key: _WATCHED.pop(key, None))
     return leaf
