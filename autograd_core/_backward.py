@@ -9,9 +9,9 @@ any depth work and each tensor's gradient is complete before it is propagated. A
 
 from __future__ import annotations
 
-import heapq
 import threading
-from typing import Any, List, Optional, Sequence
+from heapq import heappop, heappush
+from typing import Any, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -30,12 +30,14 @@ def _rules_with_kwargs(prim: Any, diff: tuple, g: Any, ans: Any, call_args: tupl
 
 def _seed(root: Tensor, grad: Any, create_graph: bool) -> Any:
     if grad is None:
-        if root.data.size != 1:
+        data = root.data
+        if data.size != 1:
             raise ValueError(
                 f"backward: grad can be implicitly created only for a one-element output, "
-                f"got shape {root.shape}; pass grad= with that shape"
+                f"got shape {data.shape}; pass grad= with that shape"
             )
-        seed = np.ones(root.shape, dtype=root.dtype)
+        seed = np.empty(data.shape, dtype=data.dtype)  # np.ones, without its Python frame
+        seed.fill(1)
     else:
         seed = grad.data if isinstance(grad, Tensor) and not create_graph else grad
         if not isinstance(seed, Tensor):
@@ -121,24 +123,24 @@ def walk(
     (``Tensor.backward``). With ``inputs``, write nothing and return their gradients
     (None where unreachable), as ``torch.autograd.grad`` does; reached leaves that are not
     among ``inputs`` are appended to ``others`` when it is given.
+
+    The steps: seed the root; take the next node (the one pending tensor of a chain, else
+    the heap's highest sequence number); apply its rules; fit each gradient to its input's
+    shape and dtype; accumulate it into the input's pending gradient. Single-input nodes,
+    the bulk of most tapes, do the last four inline below; every other node goes through
+    ``_apply_rules`` and ``_hand_on``.
     """
-    if not root.requires_grad:
-        raise GradientError(
-            f"backward: the output (shape {root.shape}, dtype {root.dtype}) does not require "
-            "grad: no input that requires grad reached it (or it was computed under no_grad)"
-        )
+    _check_root(root)
     if retain_graph is None:
         retain_graph = create_graph
     seed = _seed(root, grad, create_graph)
-    wanted = None if inputs is None else {t: None for t in inputs}
+    wanted = None if inputs is None else dict.fromkeys(inputs)
     grads: dict = {}  # pending gradients of tensors waiting in the heap, and of leaves
     leaves: List[Tensor] = []
     heap: list = []
     anomaly = bool(STATE.flags & ANOMALY)
-    fast = not (create_graph or anomaly)  # the inlined single-input path below skips both
+    fast = not (create_graph or anomaly)  # the inline single-input steps skip both
     clock = MUTATION_CLOCK
-    pop = heapq.heappop
-    push = heapq.heappush
     if root._prim is None:
         grads[root] = seed
         leaves.append(root)
@@ -147,10 +149,11 @@ def walk(
         t, g = root, seed
     with np.errstate(all="ignore"):
         while True:
+            # -- next node: a chain hands it over in t; otherwise the heap has it
             if t is None:
                 if not heap:
                     break
-                t = pop(heap)[1]
+                t = heappop(heap)[1]
                 g = grads.pop(t)
             if wanted is not None and t in wanted:
                 wanted[t] = g
@@ -161,9 +164,11 @@ def walk(
                 _check_versions(t)
             prim = t._prim
             diff = t._diff
+            # -- one input needs a gradient: apply its rule unpacked, fit, accumulate, inline
+            p = None
             if fast and diff is SAME_SHAPE0:
-                # The hottest path: an elementwise op of one tensor and Python scalars, so
-                # rule 0 applies and its result already has the input's shape and dtype.
+                # An elementwise op of one tensor and Python scalars: rule 0's result already
+                # has the input's shape and dtype.
                 p = args  # the input itself: see SAME_SHAPE0
                 const = t._const
                 if const is None:
@@ -171,7 +176,6 @@ def walk(
                 else:
                     gi = prim.vjp0(g, t.data, p.data, const)
             elif fast and len(diff) == 1 and t._kwargs is None and prim.joint is None and len(args) < 3:
-                # One input needs a gradient: its rule is called without packing.
                 i = diff[0]
                 if len(args) == 1:
                     gi = prim.vjps[0](g, t.data, args[0].data)
@@ -187,100 +191,136 @@ def walk(
                 pdata = p.data
                 if gi.shape != pdata.shape or (gi.dtype is not pdata.dtype and gi.dtype != pdata.dtype):
                     gi = _fit(gi, pdata, t, i)
-            else:
-                p = None
             if p is not None:
                 if not retain_graph:
                     t._args = None
-                if grads and p in grads:
-                    grads[p] = grads[p] + gi
-                    t = None
-                elif p._prim is None:
-                    grads[p] = gi
-                    leaves.append(p)
-                    t = None
-                elif heap:
-                    grads[p] = gi
-                    push(heap, (-p._seq, p))
-                    t = None
-                else:
+                if p._prim is not None and not heap and not (grads and p in grads):
                     t, g = p, gi  # a chain: the only pending tensor comes next, no heap needed
+                else:
+                    _accumulate(p, gi, grads, leaves, heap)
+                    t = None
                 continue
-            kwargs = t._kwargs
+            # -- any other node
             if diff is SAME_SHAPE0:
                 args = node_args(t)
-            # Comprehensions are function calls in CPython 3.11: unpack the usual arities by hand.
-            if create_graph:
-                call_args, ans = args, t
-            elif len(args) == 2:
-                a, b = args
-                call_args = (a.data if isinstance(a, Tensor) else a, b.data if isinstance(b, Tensor) else b)
-                ans = t.data
-            elif len(args) == 1:
-                a = args[0]
-                call_args = (a.data if isinstance(a, Tensor) else a,)
-                ans = t.data
-            elif len(args) == 3:
-                a, b, c = args
-                call_args = (
-                    a.data if isinstance(a, Tensor) else a,
-                    b.data if isinstance(b, Tensor) else b,
-                    c.data if isinstance(c, Tensor) else c,
-                )
-                ans = t.data
-            else:
-                call_args = tuple(a.data if isinstance(a, Tensor) else a for a in args)
-                ans = t.data
-            if kwargs is not None:
-                parent_grads = _rules_with_kwargs(prim, diff, g, ans, call_args, kwargs)
-            elif prim.joint is not None:
-                everything = prim.joint(g, ans, *call_args)
-                parent_grads = [everything[i] for i in diff]
-            elif len(diff) == 1:
-                parent_grads = (prim.vjps[diff[0]](g, ans, *call_args),)
-            else:
-                vjps = prim.vjps
-                parent_grads = []
-                for i in diff:  # a loop, not a generator: no extra frame per node
-                    parent_grads.append(vjps[i](g, ans, *call_args))
+            parent_grads = _apply_rules(t, prim, diff, g, args, create_graph)
             if not retain_graph:
                 t._args = None  # frees the saved inputs,
                 t._kwargs = None  # and what a custom Function saved on its ctx
-            out, t = t, None
-            for i, gi in zip(diff, parent_grads):
-                if gi is None:
-                    continue
-                p = args[i]
-                pdata = p.data
-                if gi.shape != pdata.shape or (gi.dtype is not pdata.dtype and gi.dtype != pdata.dtype):
-                    gi = _fit(gi, pdata, out, i)
-                if anomaly:
-                    _check_backward(out, i, gi)
-                if p is t:  # the same tensor twice among this node's inputs (x * x)
-                    g = g + gi
-                elif grads and p in grads:
-                    grads[p] = grads[p] + gi
-                elif p._prim is None:
-                    grads[p] = gi
-                    leaves.append(p)
-                elif t is None and not heap:
-                    t, g = p, gi  # a chain: the only pending tensor comes next, no heap needed
-                else:
-                    if t is not None:  # a second parent turned up: the held one joins the heap
-                        grads[t] = g
-                        push(heap, (-t._seq, t))
-                        t = None
-                    grads[p] = gi
-                    push(heap, (-p._seq, p))
+            t, g = _hand_on(t, args, diff, parent_grads, grads, leaves, heap, anomaly)
     if wanted is not None:
-        for leaf in leaves:
-            if leaf in wanted:
-                wanted[leaf] = grads[leaf]
-            elif others is not None:
-                others.append(leaf)
-        return [_hand_out(wanted[x]) for x in inputs]
+        return _collect(inputs, wanted, leaves, grads, others)
     _write_leaves(leaves, grads, create_graph)
     return None
+
+
+def _check_root(root: Tensor) -> None:
+    if not root.requires_grad:
+        raise GradientError(
+            f"backward: the output (shape {root.shape}, dtype {root.dtype}) does not require "
+            "grad: no input that requires grad reached it (or it was computed under no_grad)"
+        )
+
+
+def _accumulate(p: Tensor, gi: Any, grads: dict, leaves: List[Tensor], heap: list) -> None:
+    """Add ``gi`` to the pending gradient of ``p``, or start it: a leaf is listed for the end,
+    an op's output joins the heap."""
+    if p in grads:
+        grads[p] = grads[p] + gi
+        return
+    grads[p] = gi
+    if p._prim is None:
+        leaves.append(p)
+    else:
+        heappush(heap, (-p._seq, p))
+
+
+def _apply_rules(t: Tensor, prim: Any, diff: tuple, g: Any, args: tuple, create_graph: bool) -> Sequence[Any]:
+    """The gradients of the inputs ``diff`` of ``t``'s op, given ``g``, the gradient of ``t``.
+
+    With ``create_graph`` the rules run on the Tensors themselves, so they are recorded.
+    """
+    if create_graph:
+        call_args, ans = args, t
+    else:
+        ans = t.data
+        # Comprehensions are function calls in CPython 3.11: unpack the usual arities by hand.
+        if len(args) == 2:
+            a, b = args
+            call_args = (a.data if isinstance(a, Tensor) else a, b.data if isinstance(b, Tensor) else b)
+        elif len(args) == 1:
+            a = args[0]
+            call_args = (a.data if isinstance(a, Tensor) else a,)
+        elif len(args) == 3:
+            a, b, c = args
+            call_args = (
+                a.data if isinstance(a, Tensor) else a,
+                b.data if isinstance(b, Tensor) else b,
+                c.data if isinstance(c, Tensor) else c,
+            )
+        else:
+            call_args = tuple(a.data if isinstance(a, Tensor) else a for a in args)
+    kwargs = t._kwargs
+    if kwargs is not None:
+        return _rules_with_kwargs(prim, diff, g, ans, call_args, kwargs)
+    if prim.joint is not None:
+        everything = prim.joint(g, ans, *call_args)
+        return [everything[i] for i in diff]
+    if len(diff) == 1:
+        return (prim.vjps[diff[0]](g, ans, *call_args),)
+    vjps = prim.vjps
+    parent_grads = []
+    for i in diff:  # a loop, not a generator: no extra frame per node
+        parent_grads.append(vjps[i](g, ans, *call_args))
+    return parent_grads
+
+
+def _hand_on(
+    out: Tensor,
+    args: tuple,
+    diff: tuple,
+    parent_grads: Sequence[Any],
+    grads: dict,
+    leaves: List[Tensor],
+    heap: list,
+    anomaly: bool,
+) -> Tuple[Optional[Tensor], Any]:
+    """Fit and accumulate ``out``'s input gradients; return the next node and its gradient
+    when the walk is a chain (one pending tensor, no heap), else ``(None, None)``."""
+    t = g = None
+    for i, gi in zip(diff, parent_grads):
+        if gi is None:
+            continue
+        p = args[i]
+        pdata = p.data
+        if gi.shape != pdata.shape or (gi.dtype is not pdata.dtype and gi.dtype != pdata.dtype):
+            gi = _fit(gi, pdata, out, i)
+        if anomaly:
+            _check_backward(out, i, gi)
+        if p is t:  # the same tensor twice among this node's inputs (x * x)
+            g = g + gi
+        elif p._prim is not None and t is None and not heap and not (grads and p in grads):
+            t, g = p, gi  # held: it comes next unless a second pending tensor turns up
+        else:
+            if t is not None and p._prim is not None and p not in grads:
+                # a second pending tensor: the held one joins the heap
+                grads[t] = g
+                heappush(heap, (-t._seq, t))
+                t = g = None
+            _accumulate(p, gi, grads, leaves, heap)
+    return t, g
+
+
+def _collect(
+    inputs: Sequence[Tensor], wanted: dict, leaves: List[Tensor], grads: dict, others: Optional[List[Tensor]]
+) -> List[Any]:
+    """The gradients of ``inputs`` (None where unreached); other reached leaves go to ``others``."""
+    for leaf in leaves:
+        if leaf in wanted:
+            wanted[leaf] = grads[leaf]
+        elif others is not None:
+            others.append(leaf)
+    return [_hand_out(wanted[x]) for x in inputs]
 
 
 # Backward passes on several threads may share a leaf (one model, many workers): the

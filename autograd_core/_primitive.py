@@ -240,7 +240,7 @@ class Primitive:
                 if self.real_only and out.dtype.kind == "c":
                     raise complex_refused(self, out)
                 if self.float_output or out.dtype.kind in "fc":
-                    return _binary_node(self, out, x, y, _DIFF2[gx][gy])
+                    return new_node(self, out, (x, y), _DIFF2[gx][gy])
         elif flags & SLOW:
             return self._record((x, y), {}, out)
         return _leaf(out)
@@ -267,7 +267,7 @@ class Primitive:
                 raise complex_refused(prim, out)
             if not (float_output or out.dtype.kind in "fc"):
                 return _leaf(out)
-            return _binary_node(prim, out, a, b, _DIFF2[ga][gb])
+            return new_node(prim, out, (a, b), _DIFF2[ga][gb])
 
         if reflected:
 
@@ -307,20 +307,8 @@ class Primitive:
                 if flags == GRAD and self.requires_grad and rule0:
                     if type(out) is not _ndarray or not float_output or not (inline_scalar and scalar):
                         return record(out, self, other, True, False)
-                    # x * 0.5, x + 1.0, ...: the innermost loop of user code, so inlined
-                    t = _new(Tensor)
-                    t._grad = None
-                    t._version = 0
-                    t.data = out
-                    t.requires_grad = True
-                    t._prim = prim
-                    t._args = self  # unpacked: see SAME_SHAPE0
-                    t._const = other
-                    t._diff = SAME_SHAPE0
-                    t._kwargs = None
-                    t._seq = _next_seq()
-                    t._stamp = MUTATION_CLOCK[0]
-                    return t
+                    # x * 0.5, x + 1.0, ...: the innermost loop of user code
+                    return new_node(prim, out, self, SAME_SHAPE0, None, other)
                 if flags & SLOW:
                     return prim._record((self, other), {}, out)
                 return _leaf(out)
@@ -338,27 +326,15 @@ class Primitive:
             except _FORWARD_ERRORS as err:
                 raise _forward_error(prim, err, (self,)) from None
             flags = state.flags
-            if flags == GRAD and self.requires_grad and rule0 and type(out) is _ndarray and float_output:
+            if flags == GRAD and self.requires_grad and rule0 and float_output:
+                if type(out) is not _ndarray:  # a 0-d result (x.sum()) comes back as a numpy scalar
+                    out = _asarray(out)
                 if real_only and self.data.dtype.kind == "c":
                     raise complex_refused(prim, self.data)
-                t = _new(Tensor)
-                t._grad = None
-                t._version = 0
-                t.data = out
-                t.requires_grad = True
-                t._prim = prim
                 if elementwise:
-                    t._args = self
-                    t._const = None
-                    t._diff = SAME_SHAPE0
-                else:
-                    t._args = (self,)
-                    t._diff = (0,)
-                t._kwargs = None
-                t._seq = _next_seq()
-                t._stamp = MUTATION_CLOCK[0]
-                return t
-            if flags & SLOW or (flags and self.requires_grad):  # 0-d output, casts, anomaly, tracing
+                    return new_node(prim, out, self, SAME_SHAPE0)
+                return new_node(prim, out, (self,), (0,))
+            if flags & SLOW or (flags and self.requires_grad):  # casts, anomaly, tracing
                 return prim._record((self,), {}, out)
             return _leaf(out)
 
@@ -451,27 +427,14 @@ class Primitive:
                 i += 1
             diff = tuple(found)
         if not diff:
-            t = _leaf(out)
             if flags & TRACE and STATE.trace.touches(args):
                 # compile records non-differentiable steps too (comparisons, argmax, casts):
                 # their outputs depend on the inputs, so the replayed program must recompute them.
-                t._prim = self
-                t._args = args
-                t._kwargs = kwargs or None
-                t._diff = ()
-                t._seq = _next_seq()
-                t._stamp = MUTATION_CLOCK[0]
-            return t
+                return new_node(self, out, args, (), kwargs or None, requires_grad=False)
+            return Tensor._make(out)
         if self.real_only and (out.dtype.kind == "c" or any(args[i].data.dtype.kind == "c" for i in diff)):
             raise complex_refused(self, out)
-        t = _leaf(out)
-        t.requires_grad = True
-        t._prim = self
-        t._args = args
-        t._kwargs = kwargs or None
-        t._diff = diff
-        t._seq = _next_seq()
-        t._stamp = MUTATION_CLOCK[0]
+        t = new_node(self, out, args, diff, kwargs or None)
         if site is not None:
             t._site = site
         return t
@@ -529,32 +492,40 @@ def _no_rule(name: str, i: int, forward: Callable[..., Any]) -> Callable[..., An
     return rule
 
 
-def _binary_node(prim: Primitive, out: np.ndarray, a: Any, b: Any, diff: tuple) -> Tensor:
-    """The output tensor of a recorded two-argument op, its node in its slots."""
+def new_node(
+    prim: Primitive,
+    out: np.ndarray,
+    args: Any,
+    diff: tuple,
+    kwargs: Optional[dict] = None,
+    const: Any = None,
+    requires_grad: bool = True,
+) -> Tensor:
+    """The output tensor of a recorded op, with its tape node in its slots.
+
+    The one place a node's layout is written (``_tensor.NODE_SLOTS``): ``args`` is the tuple
+    of the op's inputs, or for ``diff`` SAME_SHAPE0 the input tensor itself with ``const``
+    its Python-scalar operand (or None). ``requires_grad=False`` records a step that carries
+    no gradient (compile traces those).
+    """
     t = _new(Tensor)
     t._grad = None
     t._version = 0
     t.data = out
-    t.requires_grad = True
+    t.requires_grad = requires_grad
     t._prim = prim
-    t._args = (a, b)
-    t._kwargs = None
+    t._args = args
+    t._const = const
     t._diff = diff
+    t._kwargs = kwargs
     t._seq = _next_seq()
     t._stamp = MUTATION_CLOCK[0]
     return t
 
 
 def _leaf(out: Any) -> Tensor:
-    if type(out) is not _ndarray:
-        out = _asarray(out)
-    t = _new(Tensor)
-    t.data = out
-    t.requires_grad = False
-    t._grad = None
-    t._version = 0
-    t._prim = None
-    return t
+    """``out`` (an ndarray or numpy scalar) as a leaf: an op's output that records nothing."""
+    return Tensor._make(out if type(out) is _ndarray else _asarray(out))
 
 
 # Frames of these packages are library code: anomaly reports point past them, at the

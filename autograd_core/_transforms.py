@@ -28,10 +28,10 @@ import numpy as np
 
 from ._backward import walk
 from ._batched import batched_grads
-from ._grad_mode import ANOMALY, STATE, enable_grad
+from ._grad_mode import ANOMALY, GRAD, STATE, enable_grad
 from ._primitive import Primitive
 from ._tensor import Tensor
-from ._tree import tree_flatten, tree_map, tree_str, tree_unflatten
+from ._tree import _LEAF, tree_flatten, tree_map, tree_str, tree_unflatten
 
 Argnums = Union[int, Sequence[int]]
 
@@ -94,7 +94,8 @@ def _watch(x: Any, who: str) -> Tensor:
             f"{who}: can only differentiate with respect to floating-point inputs, got dtype {data.dtype} "
             f"with shape {data.shape}"
         )
-    leaf = Tensor._make(data).requires_grad_(True)
+    leaf = Tensor._make(data)
+    leaf.requires_grad = True  # requires_grad_() without its dtype check, done above
     key = id(leaf)
     _WATCHED[key] = weakref.ref(leaf, lambda _, key=key: _WATCHED.pop(key, None))
     return leaf
@@ -135,7 +136,14 @@ class _Inputs:
                 raise ValueError(
                     f"{who}: argnums {n} is out of range for {len(self.args)} positional argument(s)"
                 )
-            leaves, tree = tree_flatten(self.args[n])
+            x = self.args[n]
+            if type(x) is np.ndarray:  # one array, the common case: no structure to flatten
+                leaf = _watch(x, who)
+                self.args[n] = leaf
+                self.trees.append((n, _LEAF, 1))
+                self.leaves.append(leaf)
+                continue
+            leaves, tree = tree_flatten(x)
             watched = [_watch(leaf, who) for leaf in leaves]
             self.args[n] = tree_unflatten(tree, watched)
             self.trees.append((n, tree, len(watched)))
@@ -143,19 +151,26 @@ class _Inputs:
 
     def call(self, f: Callable[..., Any], kwargs: dict) -> Any:
         """``f`` on the watched arguments, recorded, one transform deeper."""
-        STATE.depth += 1
+        state = STATE
+        state.depth += 1
+        recording = state.flags & GRAD  # enable_grad(), inlined: this runs once per grad call
+        state.flags |= GRAD
         try:
-            with enable_grad():
-                return f(*self.args, **kwargs)
+            return f(*self.args, **kwargs)
         finally:
-            STATE.depth -= 1
+            if not recording:
+                state.flags &= ~GRAD
+            state.depth -= 1
 
     def regroup(self, grads: List[Any]) -> List[Any]:
         """The flat gradients rebuilt into each differentiated argument's structure."""
         out, start = [], 0
+        nested = self.nested
         for _, tree, count in self.trees:
-            part = [_unwrap(g, self.nested) for g in grads[start : start + count]]
-            out.append(tree_unflatten(tree, part))
+            if tree is _LEAF:  # a single array
+                out.append(_unwrap(grads[start], nested))
+            else:
+                out.append(tree_unflatten(tree, [_unwrap(g, nested) for g in grads[start : start + count]]))
             start += count
         return out
 
@@ -190,7 +205,7 @@ def _grads(
     else:
         others: List[Tensor] = []
         grads = walk(out, seed, True, False, inputs, others)
-        if not all(_was_watched(o) for o in others):  # closed over a tracked tensor: record this backward too
+        if not all(map(_was_watched, others)):  # closed over a tracked tensor: record this backward too
             nested = True
             seed = None if seed is None else Tensor._make(np.asarray(seed))
             with enable_grad():

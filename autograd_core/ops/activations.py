@@ -22,7 +22,7 @@ def _sigmoid_forward(x: Any) -> Any:
     # overflows (x < -709 in float64) the result is 1 / inf = 0, the correctly rounded value,
     # so only numpy's overflow warning is silenced. Four passes over one buffer: temporaries
     # of large arrays cost more than the arithmetic (each is a fresh mmap).
-    r = np.empty(np.shape(x), dtype=np.result_type(x, 1.0))
+    r = np.empty(x.shape if type(x) is np.ndarray else np.shape(x), dtype=np.result_type(x, 1.0))
     np.negative(x, out=r)
     with np.errstate(over="ignore"):
         np.exp(r, out=r)

@@ -48,6 +48,8 @@ def _matmul_db(g: Any, ans: Any, a: Any, b: Any) -> Any:
             return g * a if g.ndim == 0 else expand_dims(g, -1) * a
         return expand_dims(a, -1) * expand_dims(g, -2)  # (k, 1) * (..., 1, m) -> (..., k, m)
     if b.ndim == 1:
+        if a.ndim == 2:  # g (n,) @ a (n, k): numpy runs the same (1, n) @ (n, k) kernel, no sum_to
+            return matmul(g, a)
         return matmul(expand_dims(g, -2), a)  # (..., 1, n) @ (..., n, k) -> (..., 1, k)
     return matmul(swapaxes(a, -1, -2), g)
 

@@ -7,6 +7,7 @@ log_softmax subtract the maximum first, so |x| = 1e4 stays finite.
 
 from __future__ import annotations
 
+import math
 import operator
 from typing import Any
 
@@ -61,12 +62,16 @@ def _extreme_vjp(g: Any, ans: Any, x: Any, axis: Any = None, keepdims: bool = Fa
     return _keep(g, x, axis, keepdims) * _tie_share(x, ans_kept, axis)
 
 
+def _sum_vjp(g: Any, ans: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
+    if axis is None and not keepdims and g.ndim == 0:  # a 0-d g broadcasts as it is: no reshape
+        return broadcast_to(g, x.shape)
+    return broadcast_to(_keep(g, x, axis, keepdims), batch_shape(g, ans) + x.shape)
+
+
 sum_ = Primitive(
     "sum",
     _reduce_forward(np.add, np.sum, "sum"),
-    lambda g, ans, x, axis=None, keepdims=False: broadcast_to(
-        _keep(g, x, axis, keepdims), batch_shape(g, ans) + x.shape
-    ),
+    _sum_vjp,
     batchable=True,
     doc="Sum over ``axis`` (all axes when None).\n\n>>> import autograd_core as ag\n"
     ">>> ag.sum(ag.tensor([[1.0, 2.0], [3.0, 4.0]]), axis=0).numpy()\narray([4., 6.])",
@@ -335,13 +340,15 @@ def mean(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     """
     shape = np.shape(x)
     if axis is None:
-        count = int(np.prod(shape))
+        count = math.prod(shape)
     else:
-        count = int(np.prod([shape[a] for a in normalize_axes(axis, len(shape), "mean")]))
+        count = math.prod([shape[a] for a in normalize_axes(axis, len(shape), "mean")])
     if count == 0:
         raise ValueError(f"mean: cannot average over an empty axis (shape {shape}, axis {axis})")
-    # A Python int divisor keeps float32 as float32.
-    return sum_(x, axis=axis, keepdims=keepdims) / count
+    # A Python int divisor keeps float32 as float32. The common whole-array call passes no
+    # keywords, so it takes the operators' fast path (the defaults are the same).
+    total = sum_(x) if axis is None and not keepdims else sum_(x, axis=axis, keepdims=keepdims)
+    return total / count
 
 
 def var(x: Any, axis: Any = None, ddof: int = 0, keepdims: bool = False) -> Any:

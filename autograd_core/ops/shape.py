@@ -16,6 +16,8 @@ from ._helpers import batch_shape, normalize_axes
 from .arithmetic import where
 from .complex import real
 
+_NUMPY_VALUES = (np.ndarray, np.generic)
+
 
 def _sum_to_forward(x: np.ndarray, shape: tuple) -> np.ndarray:
     shape = tuple(shape)
@@ -33,7 +35,8 @@ def _sum_to_forward(x: np.ndarray, shape: tuple) -> np.ndarray:
 
 def _broadcast_to_forward(x: np.ndarray, shape: tuple) -> np.ndarray:
     shape = tuple(shape)
-    if np.shape(x) == shape:
+    x_shape = x.shape if isinstance(x, _NUMPY_VALUES) else np.shape(x)  # np.shape is a Python call
+    if x_shape == shape:
         return x
     # Materialised rather than np.broadcast_to's read-only view: the result feeds further
     # arithmetic (gradients of reductions), and this is cheaper than the stride tricks.
@@ -41,8 +44,8 @@ def _broadcast_to_forward(x: np.ndarray, shape: tuple) -> np.ndarray:
     try:
         out[...] = x
     except ValueError:
-        raise ValueError(f"broadcast_to: cannot broadcast shape {np.shape(x)} to {shape}") from None
-    if np.ndim(x) > len(shape):
+        raise ValueError(f"broadcast_to: cannot broadcast shape {x_shape} to {shape}") from None
+    if len(x_shape) > len(shape):
         raise ValueError(f"broadcast_to: cannot broadcast shape {np.shape(x)} to the smaller {shape}")
     return out
 
