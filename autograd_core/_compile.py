@@ -154,22 +154,49 @@ class _Program:
         return _unflatten(self.structure, iter(flat))
 
 
-def _build(
-    trace: Trace, inputs: List[Tensor], outputs: list
-) -> Tuple[Callable[..., tuple], Tuple[bool, ...]]:
-    """Generate the straight-line replay of the nodes the outputs and guards depend on."""
-    names: Dict[int, str] = {id(t): f"x{i}" for i, t in enumerate(inputs)}
-    env: Dict[str, Any] = {"_same": _same, "_GuardError": _GuardError}
-    constants: List[np.ndarray] = []
+# -- from the tape to a program: lowering, simplification, buffers, code ---------------------------
 
-    def bind(value: Any) -> str:
-        name = f"c{len(env)}"
-        env[name] = value
-        if isinstance(value, np.ndarray):
-            constants.append(value)
-        return name
 
-    # Nodes reachable from the outputs and the guarded tensors, by an explicit stack.
+class _Const:
+    """An operand that is the same at every call (a literal, or a step folded at build time)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+class _Live:
+    """A Tensor from outside the trace (a parameter): its ``.data`` is read at every call."""
+
+    __slots__ = ("tensor",)
+
+    def __init__(self, tensor: Tensor) -> None:
+        self.tensor = tensor
+
+
+Operand = Any  # a program value's name (str), a _Const or a _Live
+
+
+class _Step:
+    """One line of the program: ``name = fn(*args, **kwargs)``, with what the trace saw."""
+
+    __slots__ = ("name", "fn", "args", "kwargs", "label", "value", "guards", "ctx", "out")
+
+    def __init__(self, name: str, t: Tensor, args: List[Operand], kwargs: Optional[dict]) -> None:
+        self.name = name
+        self.fn = t._prim.forward
+        self.label = t._prim.name
+        self.args = args
+        self.ctx = kwargs.get("ctx") if kwargs else None  # a custom Function's: a fresh one per call
+        self.kwargs = {k: v for k, v in kwargs.items() if k != "ctx"} if kwargs else None
+        self.value = t.data  # the traced result: its shape, dtype and layout
+        self.guards: List[int] = []
+        self.out: Optional[str] = None  # a preallocated buffer written through out=
+
+
+def _reachable(trace: Trace, names: Dict[int, str], outputs: list) -> List[Tensor]:
+    """The traced nodes the outputs and the guarded tensors depend on, in tape order."""
     found: Dict[int, Tensor] = {}
     stack = [t for t in outputs if isinstance(t, Tensor)] + [t for t, _ in trace.guards]
     while stack:
@@ -181,65 +208,260 @@ def _build(
         if args is None:
             raise _UncompilableError(f"the graph through '{t._prim.name}' was freed during tracing")
         stack.extend(a for a in args if isinstance(a, Tensor))
-    guards_at: Dict[int, List[int]] = {}
-    for j, (t, value) in enumerate(trace.guards):
-        guards_at.setdefault(id(t), []).append(j)
-        env[f"g{j}"] = value
+    return sorted(found.values(), key=lambda n: n._seq)
 
-    def expr(a: Any) -> str:
+
+def _lower(nodes: List[Tensor], names: Dict[int, str]) -> List[_Step]:
+    """A step per node, its operands named (program values), literal (_Const) or live (_Live)."""
+
+    def operand(a: Any) -> Operand:
         if isinstance(a, Tensor):
-            if id(a) in names:
-                return names[id(a)]
-            return f"{bind(a)}.data"  # a leaf outside the trace (a parameter): read live
-        return bind(a)
+            return names[id(a)] if id(a) in names else _Live(a)
+        return _Const(a)
 
-    steps: List[Tuple[str, List[str]]] = []  # (line, the intermediate values it reads)
-    for t in inputs:
-        steps += [
-            (f"    if not _same({names[id(t)]}, g{j}): raise _GuardError", [])
-            for j in guards_at.get(id(t), ())
-        ]
-    for k, t in enumerate(sorted(found.values(), key=lambda n: n._seq)):
+    steps = []
+    for k, t in enumerate(nodes):
         kwargs = t._kwargs
-        if kwargs and "ctx" in kwargs:
-            raise _UncompilableError(
-                f"custom Function '{t._prim.name}' keeps state on its ctx between passes"
-            )
         if kwargs and any(isinstance(v, Tensor) for v in kwargs.values()):
             raise _UncompilableError(f"op '{t._prim.name}' received a Tensor as a keyword argument")
-        args = node_args(t)
-        call = ", ".join(expr(a) for a in args)
-        if kwargs:
-            call += f", **{bind(kwargs)}"
-        reads = [
-            names[id(a)] for a in args if isinstance(a, Tensor) and names.get(id(a), "x").startswith("v")
+        step = _Step(f"v{k}", t, [operand(a) for a in node_args(t)], kwargs)
+        names[id(t)] = step.name
+        steps.append(step)
+    return steps
+
+
+# Ops that hand back their input object itself when its shape/dtype already fit (a decision on
+# shapes and dtypes only, which the signature fixes): dropped from the program when they did.
+_RETURNS_INPUT_WHEN_TRIVIAL = frozenset({"fresh_input", "sum_to", "broadcast_to", "astype", "conj"})
+
+
+def _is_one(c: Any) -> bool:
+    a = np.asarray(c)
+    return a.dtype.kind in "fiu" and a.size > 0 and bool(np.all(a == 1))
+
+
+def _replacement(step: _Step, traced: Callable[[Operand], Any]) -> Optional[Operand]:
+    """What a step provably returns, bit for bit, without running it: one of its operands
+    unchanged, or a constant (None if it is not such a step)."""
+    args, value = step.args, step.value
+    if step.label in _RETURNS_INPUT_WHEN_TRIVIAL:
+        return args[0] if traced(args[0]) is value else None
+    x = traced(args[0])
+    same_layout = isinstance(x, np.ndarray) and isinstance(value, np.ndarray)
+    same_layout = (
+        same_layout and x.shape == value.shape and x.dtype == value.dtype and x.strides == value.strides
+    )
+    if step.label == "reshape" and same_layout:
+        return args[0]  # a view with the same shape and strides
+    if step.label == "pow" and same_layout and isinstance(args[1], _Const) and _is_one(args[1].value):
+        return args[0]  # IEEE: x ** 1 == x
+    if step.label == "pow" and isinstance(args[1], _Const) and isinstance(value, np.ndarray):
+        p = np.asarray(args[1].value)
+        if value.dtype.kind == "f" and p.dtype.kind in "fiu" and p.size == 1 and p == 0:
+            return _Const(np.ones_like(value))  # IEEE: x ** 0 == 1, even for nan and inf
+    if step.label == "mul" and len(args) == 2:  # IEEE: x * 1 == x
+        for keep, one in ((0, 1), (1, 0)):
+            x, c = traced(args[keep]), args[one]
+            if (
+                isinstance(c, _Const)
+                and _is_one(c.value)
+                and isinstance(x, np.ndarray)
+                and (x.shape, x.dtype, x.strides) == (value.shape, value.dtype, value.strides)
+            ):
+                return args[keep]
+    return None
+
+
+def _value_key(v: Any) -> Any:
+    """A hashable key equal for constants with the same type and bits (CSE); else identity."""
+    if isinstance(v, (bool, int, float, complex, str, type(None))):
+        return (type(v), repr(v))  # repr: 0.0 and -0.0 differ, nan equals nan
+    if isinstance(v, (np.ndarray, np.generic)) and np.size(v) <= 16:
+        a = np.asarray(v)
+        return (type(v), a.dtype.str, a.shape, a.tobytes())
+    if isinstance(v, tuple):
+        return (tuple, tuple(_value_key(x) for x in v))
+    if isinstance(v, dict):
+        return (dict, tuple((k, _value_key(x)) for k, x in v.items()))
+    if isinstance(v, (np.dtype, type)):
+        return (type(v), v)
+    return ("id", id(v))
+
+
+def _operand_key(a: Operand) -> Any:
+    if isinstance(a, str):
+        return a
+    if isinstance(a, _Live):
+        return ("live", id(a.tensor))
+    return _value_key(a.value)
+
+
+def _simplify(steps: List[_Step], traced_inputs: Dict[str, Any]) -> Tuple[List[_Step], Dict[str, Operand]]:
+    """Drop what cannot change a bit: identity steps, steps on constants only (computed once,
+    here: the same op on the same values gives the same bits) and repeats of an identical step.
+
+    Steps with guards or a custom Function's ctx are kept as they are. Returns the remaining steps
+    and, for each dropped step's name, the operand that replaces it.
+    """
+    traced_of: Dict[str, Any] = dict(traced_inputs)
+    replaced: Dict[str, Operand] = {}
+    seen: Dict[Any, str] = {}
+
+    def traced(a: Operand) -> Any:
+        if isinstance(a, str):
+            return traced_of[a]
+        return a.tensor.data if isinstance(a, _Live) else a.value
+
+    kept = []
+    for step in steps:
+        step.args = [replaced.get(a, a) if isinstance(a, str) else a for a in step.args]
+        traced_of[step.name] = step.value
+        if step.guards or step.ctx is not None:
+            kept.append(step)
+            continue
+        if all(isinstance(a, _Const) for a in step.args):
+            replaced[step.name] = _Const(step.fn(*[a.value for a in step.args], **(step.kwargs or {})))
+            continue
+        same = _replacement(step, traced)
+        if same is not None:
+            replaced[step.name] = same
+            continue
+        key = (id(step.fn), tuple(map(_operand_key, step.args)), _value_key(step.kwargs))
+        if key in seen:
+            replaced[step.name] = seen[key]
+            continue
+        seen[key] = step.name
+        kept.append(step)
+    return kept, replaced
+
+
+@functools.cache
+def _plain_numpy() -> Dict[Any, Any]:
+    """Forwards that only wrap one numpy call to give a better error message, and that call.
+
+    The signature fixes the shapes, and the trace ran these forwards on them without an error, so
+    the replay calls numpy directly: the same function on the same arrays, one Python frame less.
+    """
+    from .ops.elementwise import _pow_forward
+    from .ops.linalg import _matmul_forward
+    from .ops.shape import _reshape_forward
+
+    return {_matmul_forward: np.matmul, _pow_forward: np.power, _reshape_forward: np.reshape}
+
+
+def _new_ctx(template: Any) -> Any:
+    """A fresh ctx for a custom Function's forward at replay, like the one ``apply`` made."""
+    ctx = type(template)()
+    ctx.needs_input_grad = template.needs_input_grad
+    return ctx
+
+
+def _emit(
+    steps: List[_Step],
+    params: List[str],
+    results: List[Operand],
+    guards: list,
+    input_guards: Dict[str, List[int]],
+) -> Tuple[str, Dict[str, Any], List[Any]]:
+    """The program's source, its globals, and the constants it holds (for the aliasing check)."""
+    env: Dict[str, Any] = {"_same": _same, "_GuardError": _GuardError, "_new_ctx": _new_ctx}
+    constants: List[Any] = []
+
+    def bind(value: Any) -> str:
+        name = f"c{len(env)}"
+        env[name] = value
+        if isinstance(value, np.ndarray):
+            constants.append(value)
+        return name
+
+    def expr(a: Operand) -> str:
+        if isinstance(a, str):
+            return a
+        if isinstance(a, _Live):
+            return f"{bind(a.tensor)}.data"  # read live
+        return bind(a.value)
+
+    for j, (_, value) in enumerate(guards):
+        env[f"g{j}"] = value
+    lines: List[Tuple[str, List[str]]] = []  # (line, the intermediate values it reads)
+    for name in params:
+        lines += [
+            (f"    if not _same({name}, g{j}): raise _GuardError", []) for j in input_guards.get(name, ())
         ]
-        name = names[id(t)] = f"v{k}"
-        steps.append((f"    {name} = {bind(t._prim.forward)}({call})", reads))
-        steps += [
-            (f"    if not _same({name}, g{j}): raise _GuardError", [name]) for j in guards_at.get(id(t), ())
+    for step in steps:
+        call = ", ".join(expr(a) for a in step.args)
+        if step.kwargs:
+            call += f", **{bind(step.kwargs)}"
+        if step.ctx is not None:
+            call += f", ctx=_new_ctx({bind(step.ctx)})"
+        if step.out is not None:
+            call += f", out={step.out}"
+        reads = [a for a in step.args if isinstance(a, str) and a.startswith("v")]
+        fn = _plain_numpy().get(step.fn, step.fn)
+        lines.append((f"    {step.name} = {bind(fn)}({call})  # {step.label}", reads))
+        lines += [
+            (f"    if not _same({step.name}, g{j}): raise _GuardError", [step.name]) for j in step.guards
         ]
-    results = [names[id(t)] if isinstance(t, Tensor) and id(t) in names else expr(t) for t in outputs]
+    returned = [expr(r) for r in results]
     # Drop each intermediate after its last reader, as eager code frees it: peak memory stays eager's.
-    last_read = {v: i for i, (_, reads) in enumerate(steps) for v in reads}
-    kept = set(results)
-    lines = []
-    for i, (line, reads) in enumerate(steps):
-        lines.append(line)
+    last_read = {v: i for i, (_, reads) in enumerate(lines) for v in reads}
+    kept = set(returned)
+    body = []
+    for i, (line, reads) in enumerate(lines):
+        body.append(line)
         done = sorted({v for v in reads if last_read[v] == i and v not in kept})
         if done:
-            lines.append(f"    del {', '.join(done)}")
-    params = ", ".join(f"x{i}" for i in range(len(inputs)))
-    source = f"def program({params}):\n" + "\n".join(lines) + f"\n    return ({', '.join(results)},)\n"
+            body.append(f"    del {', '.join(done)}")
+    source = (
+        f"def program({', '.join(params)}):\n" + "\n".join(body) + f"\n    return ({', '.join(returned)},)\n"
+    )
+    return source, env, constants
+
+
+def _build(
+    trace: Trace, inputs: List[Tensor], outputs: list
+) -> Tuple[Callable[..., tuple], Tuple[bool, ...]]:
+    """Generate the straight-line replay of the nodes the outputs and guards depend on."""
+    names: Dict[int, str] = {id(t): f"x{i}" for i, t in enumerate(inputs)}
+    params = [f"x{i}" for i in range(len(inputs))]
+    steps = _lower(_reachable(trace, names, outputs), names)
+    by_name = {s.name: s for s in steps}
+    input_guards: Dict[str, List[int]] = {}
+    for j, (t, _) in enumerate(trace.guards):
+        if names[id(t)].startswith("x"):
+            input_guards.setdefault(names[id(t)], []).append(j)
+        else:
+            by_name[names[id(t)]].guards.append(j)
+    steps, replaced = _simplify(steps, {f"x{i}": t.data for i, t in enumerate(inputs)})
+
+    def result(t: Any) -> Operand:
+        if isinstance(t, Tensor) and id(t) in names:
+            name = names[id(t)]
+            return replaced.get(name, name)
+        return _Live(t) if isinstance(t, Tensor) else _Const(t)
+
+    results = [result(t) for t in outputs]
+    source, env, constants = _emit(steps, params, results, trace.guards, input_guards)
     env["__source__"] = source  # kept for inspection: compiled.programs()
     exec(builtins.compile(source, "<autograd_core.compile>", "exec"), env)  # noqa: S102 - our own generated code
-    # An output that is (a view of) a constant would be shared by every call: hand out copies.
-    copy_out = tuple(
-        not (isinstance(t, Tensor) and id(t) in names and names[id(t)].startswith("v"))
-        or any(np.shares_memory(t.data, c) for c in constants)
-        for t in outputs
-    )
-    return env["program"], copy_out
+    return env["program"], _copy_out(outputs, results, constants)
+
+
+def _copy_out(outputs: list, results: List[Operand], constants: List[Any]) -> Tuple[bool, ...]:
+    """Which results the caller gets a copy of: anything not computed fresh at each call (an
+    input, a constant or a view of one, a live parameter), and a second return of one array where
+    eager returned two (merged by the simplification)."""
+    copy = []
+    first: Dict[str, Any] = {}
+    for t, r in zip(outputs, results):
+        fresh = isinstance(r, str) and r.startswith("v")
+        shared = fresh and first.setdefault(r, t) is not t
+        copy.append(
+            not fresh
+            or shared
+            or any(np.shares_memory(t.data, c) for c in constants if isinstance(t, Tensor))
+        )
+    return tuple(copy)
 
 
 def _as_output(v: Any) -> Any:
@@ -280,6 +502,18 @@ class Compiled:
                         self.stats["replays"] += 1
                         return result
         return self._call(args, kwargs)
+
+    def programs(self) -> List[str]:
+        """The generated source of each cached signature's program (for reading, not running).
+
+        >>> import numpy as np
+        >>> import autograd_core as ag
+        >>> f = ag.compile(lambda x: ag.exp(x) * 1.0)  # x * 1 is dropped: it cannot change a bit
+        >>> _ = f(np.zeros(2))
+        >>> print(f.programs()[0].splitlines()[1].split("=")[1].split("(")[1])
+        x0)  # exp
+        """
+        return [e["program"].run.__globals__["__source__"] for e in self._cache.values() if e["program"]]
 
     def _call(self, args: tuple, kwargs: dict) -> Any:
         leaves: list = []

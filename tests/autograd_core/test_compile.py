@@ -159,26 +159,52 @@ def test_parameters_closed_over_are_read_live():
     assert float(c(np.ones(2))) == 6.0
 
 
-def test_a_custom_function_runs_eagerly():
-    class Cube(ag.Function):
-        @staticmethod
-        def forward(ctx, x):
-            ctx.save_for_backward(x)
-            return x**3
+class Cube(ag.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x**3
 
-        @staticmethod
-        def backward(ctx, g):
-            (x,) = ctx.saved_tensors
-            return g * 3 * x**2
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g * 3 * x**2
 
-    f = lambda x: Cube.apply(x).sum()  # noqa: E731
-    g = ag.compile(ag.grad(f))  # only the backward's ops (written with ag ops) are replayed
-    for x in (2.0, 3.0):
-        np.testing.assert_array_equal(g(np.array([x])), [3 * x**2])
-    vg = ag.compile(ag.value_and_grad(f))  # the forward value needs the Function's own forward
-    with pytest.warns(CompileWarning, match="Function"):
+
+class DoubleSaved(ag.Function):  # saves an intermediate array: the trace's backward bakes it in
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(2.0 * x)
+        return x * x
+
+    @staticmethod
+    def backward(ctx, g):
+        (two_x,) = ctx.saved_tensors
+        return g * two_x
+
+
+def test_a_custom_function_replays_its_forward_with_a_fresh_ctx():
+    f = lambda x: Cube.apply(ag.sin(x)).sum()  # noqa: E731
+    for transform in (ag.value_and_grad, ag.grad):
+        compiled = ag.compile(transform(f))
+        for x in (2.0, 3.0, -0.5):
+            got, want = compiled(np.array([x, 1.0])), transform(f)(np.array([x, 1.0]))
+            for g, w in zip(
+                got if isinstance(got, tuple) else [got], want if isinstance(want, tuple) else [want]
+            ):
+                assert_bit_identical(g, w)
+        assert compiled.stats == {"traces": 1, "replays": 2, "eager": 0}
+        # value_and_grad needs the Function's own forward, replayed; grad needs only its backward's ops
+        assert ("ctx=_new_ctx(" in compiled.programs()[0]) == (transform is ag.value_and_grad)
+
+
+def test_a_custom_function_whose_backward_reads_an_intermediate_runs_eagerly():
+    vg = ag.compile(ag.value_and_grad(lambda x: DoubleSaved.apply(x).sum()))
+    with pytest.warns(CompileWarning, match="bit for bit"):
         value, grad = vg(np.array([2.0]))
-    assert float(value) == 8.0 and float(grad[0]) == 12.0
+    assert float(value) == 4.0 and float(grad[0]) == 4.0
+    value, grad = vg(np.array([3.0]))
+    assert float(value) == 9.0 and float(grad[0]) == 6.0 and vg.stats["replays"] == 0
 
 
 def test_signatures_are_cached_up_to_the_bound():
