@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import builtins
 import functools
+import threading
 import warnings
 from collections import OrderedDict
 from typing import Any, Callable, Dict, List, Optional, Tuple
@@ -121,7 +122,9 @@ def _leaf_key(v: Any) -> Any:
     if isinstance(v, Tensor):
         v = v.data
     if isinstance(v, np.ndarray):
-        return ("float" if v.dtype.kind in "fc" else "static", v.shape, v.dtype.str)
+        if v.dtype.kind in "fc":  # the layout too: a program's buffers are laid out as traced
+            return ("float", v.shape, v.dtype.str, v.strides)
+        return ("static", v.shape, v.dtype.str)
     if isinstance(v, (bool, int, float, complex, str, bytes, type(None))):
         return (type(v), v)
     try:
@@ -335,6 +338,85 @@ def _simplify(steps: List[_Step], traced_inputs: Dict[str, Any]) -> Tuple[List[_
     return kept, replaced
 
 
+# A result at least this large is written into a buffer kept between calls (through out=); below
+# it, numpy's allocator is as fast as passing the buffer.
+BUFFER_MIN_BYTES = 16 << 10
+
+
+def _storage(steps: List[_Step], traced: Dict[str, Any]) -> Dict[str, set]:
+    """For each value, the steps whose result memory it may share (itself, and through views)."""
+    shares: Dict[str, set] = {}
+    for step in steps:
+        found = {step.name}
+        for a in step.args:
+            if isinstance(a, str) and a in shares and np.may_share_memory(step.value, traced[a]):
+                found |= shares[a]
+        shares[step.name] = found
+    return shares
+
+
+def _layout_fixed(a: Operand, fixed: set) -> bool:
+    """Whether an operand's memory layout at replay is the traced one (a 0-d parameter has none)."""
+    if isinstance(a, str):
+        return a in fixed
+    return isinstance(a, _Const) or np.ndim(a.tensor.data) == 0
+
+
+def _plan_buffers(
+    steps: List[_Step], results: List[Operand], traced_inputs: Dict[str, Any]
+) -> Dict[str, Any]:
+    """Give large ufunc results (np.matmul included) a buffer reused from call to call.
+
+    Bit-identical to allocating: the same ufunc on the same operands writes the same values, and
+    a buffer has the traced result's dtype and C layout; it is only used where that layout is
+    certain at replay (every operand is an input, whose layout the signature fixes, a constant, or
+    such a value again: not a live parameter). A buffer is reused for a later step only after the
+    last read of every value that may view it, and never holds anything returned to the caller.
+    Returns the buffers by name; sets ``step.out``.
+    """
+    traced: Dict[str, Any] = dict(traced_inputs)
+    traced.update((s.name, s.value) for s in steps)
+    shares = _storage(steps, traced)
+    returned = set().union(*(shares.get(r, ()) for r in results if isinstance(r, str)))
+    end: Dict[str, int] = {}  # a step's result memory: the last step reading anything sharing it
+    for i, step in enumerate(steps):
+        for a in step.args:
+            if isinstance(a, str) and a in shares:
+                for owner in shares[a]:
+                    end[owner] = i
+    fixed = set(traced_inputs)  # values whose layout is known at replay
+    buffers: Dict[str, Any] = {}
+    free: Dict[Any, List[str]] = {}
+    in_use: List[Tuple[int, Any, str]] = []  # (last read, kind, buffer)
+    for i, step in enumerate(steps):
+        for entry in [e for e in in_use if e[0] < i]:
+            in_use.remove(entry)
+            free.setdefault(entry[1], []).append(entry[2])
+        if all(_layout_fixed(a, fixed) for a in step.args):
+            fixed.add(step.name)
+        else:
+            continue
+        fn, value = _plain_numpy().get(step.fn, step.fn), step.value
+        if not (
+            isinstance(fn, np.ufunc)
+            and fn.nout == 1
+            and not step.kwargs
+            and not step.guards
+            and step.name not in returned
+            and isinstance(value, np.ndarray)
+            and value.base is None
+            and value.flags.c_contiguous
+            and value.nbytes >= BUFFER_MIN_BYTES
+        ):
+            continue
+        kind = (value.shape, value.dtype.str)
+        name = free[kind].pop() if free.get(kind) else f"b{len(buffers)}"
+        buffers.setdefault(name, np.empty_like(value, order="C"))
+        step.out = name
+        in_use.append((end.get(step.name, i), kind, name))
+    return buffers
+
+
 @functools.cache
 def _plain_numpy() -> Dict[Any, Any]:
     """Forwards that only wrap one numpy call to give a better error message, and that call.
@@ -356,66 +438,108 @@ def _new_ctx(template: Any) -> Any:
     return ctx
 
 
+class _Emitter:
+    """Writes program source, binding the objects it calls and reads as globals of the program."""
+
+    def __init__(self) -> None:
+        self.env: Dict[str, Any] = {"_same": _same, "_GuardError": _GuardError, "_new_ctx": _new_ctx}
+        self.constants: List[Any] = []  # arrays the program holds (for the aliasing check)
+        self._bound: Dict[int, str] = {}
+
+    def bind(self, value: Any) -> str:
+        name = self._bound.get(id(value))
+        if name is None:
+            name = self._bound[id(value)] = f"c{len(self.env)}"
+            self.env[name] = value
+            if isinstance(value, np.ndarray):
+                self.constants.append(value)
+        return name
+
+    def expr(self, a: Operand) -> str:
+        if isinstance(a, str):
+            return a
+        if isinstance(a, _Live):
+            return f"{self.bind(a.tensor)}.data"  # read live
+        return self.bind(a.value)
+
+    def body(
+        self,
+        steps: List[_Step],
+        params: List[str],
+        results: List[Operand],
+        input_guards: dict,
+        buffered: bool,
+    ) -> List[str]:
+        """The lines computing the results (writing into the buffers when ``buffered``)."""
+        lines: List[Tuple[str, List[str]]] = []  # (line, the intermediate values it reads)
+        for name in params:
+            lines += [
+                (f"if not _same({name}, g{j}): raise _GuardError", []) for j in input_guards.get(name, ())
+            ]
+        for step in steps:
+            call = ", ".join(self.expr(a) for a in step.args)
+            if step.kwargs:
+                call += f", **{self.bind(step.kwargs)}"
+            if step.ctx is not None:
+                call += f", ctx=_new_ctx({self.bind(step.ctx)})"
+            if buffered and step.out is not None:
+                call += f", out={step.out}"
+            reads = [a for a in step.args if isinstance(a, str) and a.startswith("v")]
+            fn = _plain_numpy().get(step.fn, step.fn)
+            lines.append((f"{step.name} = {self.bind(fn)}({call})  # {step.label}", reads))
+            lines += [
+                (f"if not _same({step.name}, g{j}): raise _GuardError", [step.name]) for j in step.guards
+            ]
+        returned = [self.expr(r) for r in results]
+        # Drop each intermediate after its last reader, as eager code frees it: peak memory stays eager's.
+        last_read = {v: i for i, (_, reads) in enumerate(lines) for v in reads}
+        kept = set(returned)
+        body = []
+        for i, (line, reads) in enumerate(lines):
+            body.append(line)
+            done = sorted({v for v in reads if last_read[v] == i and v not in kept})
+            if done:
+                body.append(f"del {', '.join(done)}")
+        return body + [f"return ({', '.join(returned)},)"]
+
+
 def _emit(
     steps: List[_Step],
     params: List[str],
     results: List[Operand],
     guards: list,
     input_guards: Dict[str, List[int]],
+    buffers: Dict[str, Any],
 ) -> Tuple[str, Dict[str, Any], List[Any]]:
-    """The program's source, its globals, and the constants it holds (for the aliasing check)."""
-    env: Dict[str, Any] = {"_same": _same, "_GuardError": _GuardError, "_new_ctx": _new_ctx}
-    constants: List[Any] = []
+    """The program's source, its globals, and the constants it holds (for the aliasing check).
 
-    def bind(value: Any) -> str:
-        name = f"c{len(env)}"
-        env[name] = value
-        if isinstance(value, np.ndarray):
-            constants.append(value)
-        return name
-
-    def expr(a: Operand) -> str:
-        if isinstance(a, str):
-            return a
-        if isinstance(a, _Live):
-            return f"{bind(a.tensor)}.data"  # read live
-        return bind(a.value)
-
+    With buffers, ``program`` holds a lock while it writes them; a call that finds it held (another
+    thread in the same program) runs ``_unbuffered``, the same steps allocating their results.
+    """
+    em = _Emitter()
     for j, (_, value) in enumerate(guards):
-        env[f"g{j}"] = value
-    lines: List[Tuple[str, List[str]]] = []  # (line, the intermediate values it reads)
-    for name in params:
-        lines += [
-            (f"    if not _same({name}, g{j}): raise _GuardError", []) for j in input_guards.get(name, ())
-        ]
-    for step in steps:
-        call = ", ".join(expr(a) for a in step.args)
-        if step.kwargs:
-            call += f", **{bind(step.kwargs)}"
-        if step.ctx is not None:
-            call += f", ctx=_new_ctx({bind(step.ctx)})"
-        if step.out is not None:
-            call += f", out={step.out}"
-        reads = [a for a in step.args if isinstance(a, str) and a.startswith("v")]
-        fn = _plain_numpy().get(step.fn, step.fn)
-        lines.append((f"    {step.name} = {bind(fn)}({call})  # {step.label}", reads))
-        lines += [
-            (f"    if not _same({step.name}, g{j}): raise _GuardError", [step.name]) for j in step.guards
-        ]
-    returned = [expr(r) for r in results]
-    # Drop each intermediate after its last reader, as eager code frees it: peak memory stays eager's.
-    last_read = {v: i for i, (_, reads) in enumerate(lines) for v in reads}
-    kept = set(returned)
-    body = []
-    for i, (line, reads) in enumerate(lines):
-        body.append(line)
-        done = sorted({v for v in reads if last_read[v] == i and v not in kept})
-        if done:
-            body.append(f"    del {', '.join(done)}")
+        em.env[f"g{j}"] = value
+    signature = ", ".join(params)
+
+    def indent(lines: List[str], depth: int) -> str:
+        return "".join(" " * depth + line + "\n" for line in lines)
+
+    if not buffers:
+        source = f"def program({signature}):\n" + indent(
+            em.body(steps, params, results, input_guards, False), 4
+        )
+        return source, em.env, em.constants
+    em.env.update(buffers, _lock=threading.Lock())
     source = (
-        f"def program({', '.join(params)}):\n" + "\n".join(body) + f"\n    return ({', '.join(returned)},)\n"
+        f"def _unbuffered({signature}):\n"
+        + indent(em.body(steps, params, results, input_guards, False), 4)
+        + f"\n\ndef program({signature}):\n"
+        + f"    if not _lock.acquire(False):\n        return _unbuffered({signature})\n"
+        + "    try:\n"
+        + indent(em.body(steps, params, results, input_guards, True), 8)
+        + "    finally:\n        _lock.release()\n"
     )
-    return source, env, constants
+    return source, em.env, em.constants
 
 
 def _build(
@@ -441,7 +565,8 @@ def _build(
         return _Live(t) if isinstance(t, Tensor) else _Const(t)
 
     results = [result(t) for t in outputs]
-    source, env, constants = _emit(steps, params, results, trace.guards, input_guards)
+    buffers = _plan_buffers(steps, results, {f"x{i}": t.data for i, t in enumerate(inputs)})
+    source, env, constants = _emit(steps, params, results, trace.guards, input_guards, buffers)
     env["__source__"] = source  # kept for inspection: compiled.programs()
     exec(builtins.compile(source, "<autograd_core.compile>", "exec"), env)  # noqa: S102 - our own generated code
     return env["program"], _copy_out(outputs, results, constants)
@@ -490,7 +615,7 @@ class Compiled:
             for a in args:
                 if type(a) is not np.ndarray or a.dtype.kind not in "fc":
                     break
-                key.append((a.shape, a.dtype))
+                key.append((a.shape, a.dtype, a.strides))
             else:
                 entry = self._cache.get(tuple(key))
                 if entry is not None and entry["program"] is not None:
@@ -524,7 +649,9 @@ class Compiled:
         leaves = [v.data if isinstance(v, Tensor) else v for v in leaves]
         simple = not kwargs and all(type(a) is np.ndarray and a.dtype.kind in "fc" for a in args)
         key = (
-            tuple((a.shape, a.dtype) for a in args) if simple else (structure, tuple(map(_leaf_key, leaves)))
+            tuple((a.shape, a.dtype, a.strides) for a in args)
+            if simple
+            else (structure, tuple(map(_leaf_key, leaves)))
         )
         entry = self._cache.get(key)
         if entry is None:

@@ -21,6 +21,11 @@ def log_likelihood(theta):
     return ag.mean(Y * z - ag.softplus(z))
 
 
+def program_of(compiled):
+    """The source of a compiled function's first program (with buffers, the part that uses them)."""
+    return compiled.programs()[0].split("def program(")[1]
+
+
 def assert_bit_identical(got, want):
     got, want = np.asarray(got), np.asarray(want)
     assert got.dtype == want.dtype and got.shape == want.shape
@@ -148,6 +153,56 @@ def test_returned_arrays_are_the_callers():
     first = const(np.zeros(1))
     first[0] = 99.0
     np.testing.assert_array_equal(const(np.zeros(1)), [0.0, 1.0, 2.0])
+
+
+def test_returned_arrays_never_alias_a_buffer_or_each_other():
+    big = np.random.default_rng(2).standard_normal((64, 64))  # 32 KiB: intermediates get buffers
+
+    def f(x):
+        h = ag.tanh(x * 2.0) * x  # buffered intermediates
+        return ag.exp(h), ag.exp(h), h.sum()  # the two exps are merged in the program
+
+    c = ag.compile(f)
+    a, b, _ = c(big)
+    assert "out=" in program_of(c) and program_of(c).count("# exp") == 1
+    assert not np.shares_memory(a, b)  # eager returned two arrays: so does the replay
+    kept = a.copy()
+    c(big + 1.0)
+    np.testing.assert_array_equal(a, kept)  # not overwritten by the next call
+    buffers = [v for k, v in next(iter(c._cache.values()))["program"].run.__globals__.items() if k[0] == "b"]
+    assert buffers and not any(np.shares_memory(a, buf) or np.shares_memory(b, buf) for buf in buffers)
+
+
+def test_buffered_programs_equal_eager_for_every_layout_and_while_busy():
+    def f(x):
+        return ag.sum(ag.sum(ag.sin(x * x + 1.0) * ag.exp(-x), axis=0) ** 2)  # layout decides the bits
+
+    c, eager = ag.compile(ag.value_and_grad(f)), ag.value_and_grad(f)
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((96, 48))
+    for arg in (x, np.asfortranarray(x), x[::2], np.asfortranarray(x)):  # a signature per layout
+        for got, want in zip(c(arg), eager(arg)):
+            assert_bit_identical(got, want)
+    assert c.stats["traces"] == 3 and "out=" in program_of(c)
+    lock = next(iter(c._cache.values()))["program"].run.__globals__["_lock"]
+    with lock:  # as if another thread were inside: this call allocates its own results
+        for got, want in zip(c(x), eager(x)):
+            assert_bit_identical(got, want)
+
+
+def test_the_simplified_program_drops_only_what_cannot_change_a_bit():
+    c = ag.compile(lambda x: ag.sum(x**0 * 3.0 + x * 1.0 + ag.exp(x) * ag.exp(x)))
+    x = np.array([-2.0, 0.5, np.inf, np.nan])
+    assert_bit_identical(c(x), ag.sum(x**0 * 3.0 + x * 1.0 + ag.exp(x) * ag.exp(x)).data)
+    source = program_of(c)
+    assert "# pow" not in source and source.count("# exp") == 1 and source.count("# mul") == 1
+    signed = ag.compile(lambda x: (x + 0.0, x + -0.0))  # equal as keys in Python, not as bits
+    plus, minus = signed(np.array([-0.0]))
+    assert not np.signbit(plus[0]) and np.signbit(minus[0])
+    hv = ag.compile(lambda x, v: ag.hvp(log_likelihood, x, v)[1])
+    x, v = np.ones(3), np.array([1.0, -1.0, 0.5])
+    assert_bit_identical(hv(x, v), ag.hvp(log_likelihood, x, v)[1])
+    assert "fresh_input" not in hv.programs()[0]
 
 
 def test_parameters_closed_over_are_read_live():
