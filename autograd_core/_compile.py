@@ -8,6 +8,11 @@ recorded nodes reachable from the outputs become one generated Python function: 
 ``v7 = forward_7(v3, v5, **kwargs_7)``, calling the same ``Primitive.forward`` the eager path calls,
 so there is no second set of rules. Later calls with the same signature run that function.
 
+On its way from the tape to source the program is simplified where no bit can change (identity
+steps dropped, constant-only steps computed once, identical steps merged: ``_simplify``), and large
+ufunc/matmul intermediates get buffers reused between calls through ``out=`` (``_plan_buffers``).
+A custom ``Function``'s forward replays with a fresh ctx per call.
+
 Never silently different from eager:
 
 - Python decisions on traced values (``bool(t)``, ``float(t)``, ``t.item()``, a Tensor used as an
@@ -764,10 +769,12 @@ def _is_float(v: Any) -> bool:
 
 def _nudge(v: np.ndarray) -> np.ndarray:
     # A relative change far below any threshold a program branches on, yet visible in every value
-    # that depends on the input (exact zeros move too).
-    return np.asarray(
-        v * (1 + 2.0**-20) + np.where(v == 0, 2.0**-40, 0).astype(v.dtype)
-    )  # 0-d stays an array
+    # that depends on the input (exact zeros move too). Computed in v's dtype, in place on one
+    # copy: the first call's memory peak is what verification adds to it.
+    out = np.array(v, copy=True)
+    out *= 1 + 2.0**-20
+    out[v == 0] = 2.0**-40
+    return out
 
 
 def compile(
