@@ -259,15 +259,22 @@ def _replacement(step: _Step, traced: Callable[[Operand], Any]) -> Optional[Oper
     same_layout = (
         same_layout and x.shape == value.shape and x.dtype == value.dtype and x.strides == value.strides
     )
+    real = isinstance(value, np.ndarray) and value.dtype.kind == "f"  # complex * 1 turns inf into nan
     if step.label == "reshape" and same_layout:
         return args[0]  # a view with the same shape and strides
-    if step.label == "pow" and same_layout and isinstance(args[1], _Const) and _is_one(args[1].value):
+    if (
+        step.label == "pow"
+        and real
+        and same_layout
+        and isinstance(args[1], _Const)
+        and _is_one(args[1].value)
+    ):
         return args[0]  # IEEE: x ** 1 == x
     if step.label == "pow" and isinstance(args[1], _Const) and isinstance(value, np.ndarray):
         p = np.asarray(args[1].value)
-        if value.dtype.kind == "f" and p.dtype.kind in "fiu" and p.size == 1 and p == 0:
+        if real and p.dtype.kind in "fiu" and p.size == 1 and p == 0:
             return _Const(np.ones_like(value))  # IEEE: x ** 0 == 1, even for nan and inf
-    if step.label == "mul" and len(args) == 2:  # IEEE: x * 1 == x
+    if step.label == "mul" and real and len(args) == 2:  # IEEE: x * 1 == x
         for keep, one in ((0, 1), (1, 0)):
             x, c = traced(args[keep]), args[one]
             if (
