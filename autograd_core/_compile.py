@@ -421,9 +421,14 @@ def _plan_buffers(
             and value.nbytes >= BUFFER_MIN_BYTES
         ):
             continue
-        kind = (value.shape, value.dtype.str)
-        name = free[kind].pop() if free.get(kind) else f"b{len(buffers)}"
-        buffers.setdefault(name, np.empty_like(value, order="C"))
+        kind = (value.shape, value.dtype.str, value.strides)
+        if free.get(kind):
+            name = free[kind].pop()
+        else:
+            name, buffer = f"b{len(buffers)}", np.empty_like(value, order="C")
+            if buffer.strides != value.strides:  # strides of length-1 axes: keep numpy's own
+                continue
+            buffers[name] = buffer
         step.out = name
         in_use.append((end.get(step.name, i), kind, name))
     return buffers
