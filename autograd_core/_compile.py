@@ -8,6 +8,11 @@ recorded nodes reachable from the outputs become one generated Python function: 
 ``v7 = forward_7(v3, v5, **kwargs_7)``, calling the same ``Primitive.forward`` the eager path calls,
 so there is no second set of rules. Later calls with the same signature run that function.
 
+On its way from the tape to source the program is simplified where no bit can change (identity
+steps dropped, constant-only steps computed once, identical steps merged: ``_simplify``), and large
+ufunc/matmul intermediates get buffers reused between calls through ``out=`` (``_plan_buffers``).
+A custom ``Function``'s forward replays with a fresh ctx per call.
+
 Never silently different from eager:
 
 - Python decisions on traced values (``bool(t)``, ``float(t)``, ``t.item()``, a Tensor used as an
@@ -36,6 +41,7 @@ from __future__ import annotations
 
 import builtins
 import functools
+import threading
 import warnings
 from collections import OrderedDict
 from typing import Any, Callable, Dict, List, Optional, Tuple
@@ -121,7 +127,9 @@ def _leaf_key(v: Any) -> Any:
     if isinstance(v, Tensor):
         v = v.data
     if isinstance(v, np.ndarray):
-        return ("float" if v.dtype.kind in "fc" else "static", v.shape, v.dtype.str)
+        if v.dtype.kind in "fc":  # the layout too: a program's buffers are laid out as traced
+            return ("float", v.shape, v.dtype.str, v.strides)
+        return ("static", v.shape, v.dtype.str)
     if isinstance(v, (bool, int, float, complex, str, bytes, type(None))):
         return (type(v), v)
     try:
@@ -154,22 +162,49 @@ class _Program:
         return _unflatten(self.structure, iter(flat))
 
 
-def _build(
-    trace: Trace, inputs: List[Tensor], outputs: list
-) -> Tuple[Callable[..., tuple], Tuple[bool, ...]]:
-    """Generate the straight-line replay of the nodes the outputs and guards depend on."""
-    names: Dict[int, str] = {id(t): f"x{i}" for i, t in enumerate(inputs)}
-    env: Dict[str, Any] = {"_same": _same, "_GuardError": _GuardError}
-    constants: List[np.ndarray] = []
+# -- from the tape to a program: lowering, simplification, buffers, code ---------------------------
 
-    def bind(value: Any) -> str:
-        name = f"c{len(env)}"
-        env[name] = value
-        if isinstance(value, np.ndarray):
-            constants.append(value)
-        return name
 
-    # Nodes reachable from the outputs and the guarded tensors, by an explicit stack.
+class _Const:
+    """An operand that is the same at every call (a literal, or a step folded at build time)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+class _Live:
+    """A Tensor from outside the trace (a parameter): its ``.data`` is read at every call."""
+
+    __slots__ = ("tensor",)
+
+    def __init__(self, tensor: Tensor) -> None:
+        self.tensor = tensor
+
+
+Operand = Any  # a program value's name (str), a _Const or a _Live
+
+
+class _Step:
+    """One line of the program: ``name = fn(*args, **kwargs)``, with what the trace saw."""
+
+    __slots__ = ("name", "fn", "args", "kwargs", "label", "value", "guards", "ctx", "out")
+
+    def __init__(self, name: str, t: Tensor, args: List[Operand], kwargs: Optional[dict]) -> None:
+        self.name = name
+        self.fn = t._prim.forward
+        self.label = t._prim.name
+        self.args = args
+        self.ctx = kwargs.get("ctx") if kwargs else None  # a custom Function's: a fresh one per call
+        self.kwargs = {k: v for k, v in kwargs.items() if k != "ctx"} if kwargs else None
+        self.value = t.data  # the traced result: its shape, dtype and layout
+        self.guards: List[int] = []
+        self.out: Optional[str] = None  # a preallocated buffer written through out=
+
+
+def _reachable(trace: Trace, names: Dict[int, str], outputs: list) -> List[Tensor]:
+    """The traced nodes the outputs and the guarded tensors depend on, in tape order."""
     found: Dict[int, Tensor] = {}
     stack = [t for t in outputs if isinstance(t, Tensor)] + [t for t, _ in trace.guards]
     while stack:
@@ -181,65 +216,394 @@ def _build(
         if args is None:
             raise _UncompilableError(f"the graph through '{t._prim.name}' was freed during tracing")
         stack.extend(a for a in args if isinstance(a, Tensor))
-    guards_at: Dict[int, List[int]] = {}
-    for j, (t, value) in enumerate(trace.guards):
-        guards_at.setdefault(id(t), []).append(j)
-        env[f"g{j}"] = value
+    return sorted(found.values(), key=lambda n: n._seq)
 
-    def expr(a: Any) -> str:
+
+def _lower(nodes: List[Tensor], names: Dict[int, str]) -> List[_Step]:
+    """A step per node, its operands named (program values), literal (_Const) or live (_Live)."""
+
+    def operand(a: Any) -> Operand:
         if isinstance(a, Tensor):
-            if id(a) in names:
-                return names[id(a)]
-            return f"{bind(a)}.data"  # a leaf outside the trace (a parameter): read live
-        return bind(a)
+            return names[id(a)] if id(a) in names else _Live(a)
+        return _Const(a)
 
-    steps: List[Tuple[str, List[str]]] = []  # (line, the intermediate values it reads)
-    for t in inputs:
-        steps += [
-            (f"    if not _same({names[id(t)]}, g{j}): raise _GuardError", [])
-            for j in guards_at.get(id(t), ())
-        ]
-    for k, t in enumerate(sorted(found.values(), key=lambda n: n._seq)):
+    steps = []
+    for k, t in enumerate(nodes):
         kwargs = t._kwargs
-        if kwargs and "ctx" in kwargs:
-            raise _UncompilableError(
-                f"custom Function '{t._prim.name}' keeps state on its ctx between passes"
-            )
         if kwargs and any(isinstance(v, Tensor) for v in kwargs.values()):
             raise _UncompilableError(f"op '{t._prim.name}' received a Tensor as a keyword argument")
-        args = node_args(t)
-        call = ", ".join(expr(a) for a in args)
-        if kwargs:
-            call += f", **{bind(kwargs)}"
-        reads = [
-            names[id(a)] for a in args if isinstance(a, Tensor) and names.get(id(a), "x").startswith("v")
-        ]
-        name = names[id(t)] = f"v{k}"
-        steps.append((f"    {name} = {bind(t._prim.forward)}({call})", reads))
-        steps += [
-            (f"    if not _same({name}, g{j}): raise _GuardError", [name]) for j in guards_at.get(id(t), ())
-        ]
-    results = [names[id(t)] if isinstance(t, Tensor) and id(t) in names else expr(t) for t in outputs]
-    # Drop each intermediate after its last reader, as eager code frees it: peak memory stays eager's.
-    last_read = {v: i for i, (_, reads) in enumerate(steps) for v in reads}
-    kept = set(results)
-    lines = []
-    for i, (line, reads) in enumerate(steps):
-        lines.append(line)
-        done = sorted({v for v in reads if last_read[v] == i and v not in kept})
-        if done:
-            lines.append(f"    del {', '.join(done)}")
-    params = ", ".join(f"x{i}" for i in range(len(inputs)))
-    source = f"def program({params}):\n" + "\n".join(lines) + f"\n    return ({', '.join(results)},)\n"
+        step = _Step(f"v{k}", t, [operand(a) for a in node_args(t)], kwargs)
+        names[id(t)] = step.name
+        steps.append(step)
+    return steps
+
+
+# Ops that hand back their input object itself when its shape/dtype already fit (a decision on
+# shapes and dtypes only, which the signature fixes): dropped from the program when they did.
+_RETURNS_INPUT_WHEN_TRIVIAL = frozenset({"fresh_input", "sum_to", "broadcast_to", "astype", "conj"})
+
+
+def _is_one(c: Any) -> bool:
+    a = np.asarray(c)
+    return a.dtype.kind in "fiu" and a.size > 0 and bool(np.all(a == 1))
+
+
+def _replacement(step: _Step, traced: Callable[[Operand], Any]) -> Optional[Operand]:
+    """What a step provably returns, bit for bit, without running it: one of its operands
+    unchanged, or a constant (None if it is not such a step)."""
+    args, value = step.args, step.value
+    if step.label in _RETURNS_INPUT_WHEN_TRIVIAL:
+        return args[0] if traced(args[0]) is value else None
+    x = traced(args[0])
+    same_layout = isinstance(x, np.ndarray) and isinstance(value, np.ndarray)
+    same_layout = (
+        same_layout and x.shape == value.shape and x.dtype == value.dtype and x.strides == value.strides
+    )
+    real = isinstance(value, np.ndarray) and value.dtype.kind == "f"  # complex * 1 turns inf into nan
+    if step.label == "reshape" and same_layout:
+        return args[0]  # a view with the same shape and strides
+    if (
+        step.label == "pow"
+        and real
+        and same_layout
+        and isinstance(args[1], _Const)
+        and _is_one(args[1].value)
+    ):
+        return args[0]  # IEEE: x ** 1 == x
+    if step.label == "pow" and isinstance(args[1], _Const) and isinstance(value, np.ndarray):
+        p = np.asarray(args[1].value)
+        if real and p.dtype.kind in "fiu" and p.size == 1 and p == 0:
+            return _Const(np.ones_like(value))  # IEEE: x ** 0 == 1, even for nan and inf
+    if step.label == "mul" and real and len(args) == 2:  # IEEE: x * 1 == x
+        for keep, one in ((0, 1), (1, 0)):
+            x, c = traced(args[keep]), args[one]
+            if (
+                isinstance(c, _Const)
+                and _is_one(c.value)
+                and isinstance(x, np.ndarray)
+                and (x.shape, x.dtype, x.strides) == (value.shape, value.dtype, value.strides)
+            ):
+                return args[keep]
+    return None
+
+
+def _value_key(v: Any) -> Any:
+    """A hashable key equal for constants with the same type and bits (CSE); else identity."""
+    if isinstance(v, (bool, int, float, complex, str, type(None))):
+        return (type(v), repr(v))  # repr: 0.0 and -0.0 differ, nan equals nan
+    if isinstance(v, (np.ndarray, np.generic)) and np.size(v) <= 16:
+        a = np.asarray(v)
+        return (type(v), a.dtype.str, a.shape, a.tobytes())
+    if isinstance(v, tuple):
+        return (tuple, tuple(_value_key(x) for x in v))
+    if isinstance(v, dict):
+        return (dict, tuple((k, _value_key(x)) for k, x in v.items()))
+    if isinstance(v, (np.dtype, type)):
+        return (type(v), v)
+    return ("id", id(v))
+
+
+def _operand_key(a: Operand) -> Any:
+    if isinstance(a, str):
+        return a
+    if isinstance(a, _Live):
+        return ("live", id(a.tensor))
+    return _value_key(a.value)
+
+
+def _simplify(steps: List[_Step], traced_inputs: Dict[str, Any]) -> Tuple[List[_Step], Dict[str, Operand]]:
+    """Drop what cannot change a bit: identity steps, steps on constants only (computed once,
+    here: the same op on the same values gives the same bits) and repeats of an identical step.
+
+    Steps with guards or a custom Function's ctx are kept as they are. Returns the remaining steps
+    and, for each dropped step's name, the operand that replaces it.
+    """
+    traced_of: Dict[str, Any] = dict(traced_inputs)
+    replaced: Dict[str, Operand] = {}
+    seen: Dict[Any, str] = {}
+
+    def traced(a: Operand) -> Any:
+        if isinstance(a, str):
+            return traced_of[a]
+        return a.tensor.data if isinstance(a, _Live) else a.value
+
+    kept = []
+    for step in steps:
+        step.args = [replaced.get(a, a) if isinstance(a, str) else a for a in step.args]
+        traced_of[step.name] = step.value
+        if step.guards or step.ctx is not None:
+            kept.append(step)
+            continue
+        if all(isinstance(a, _Const) for a in step.args):
+            replaced[step.name] = _Const(step.fn(*[a.value for a in step.args], **(step.kwargs or {})))
+            continue
+        same = _replacement(step, traced)
+        if same is not None:
+            replaced[step.name] = same
+            continue
+        key = (id(step.fn), tuple(map(_operand_key, step.args)), _value_key(step.kwargs))
+        if key in seen:
+            replaced[step.name] = seen[key]
+            continue
+        seen[key] = step.name
+        kept.append(step)
+    return kept, replaced
+
+
+# A result at least this large is written into a buffer kept between calls (through out=); below
+# it, numpy's allocator is as fast as passing the buffer.
+BUFFER_MIN_BYTES = 16 << 10
+
+
+def _storage(steps: List[_Step], traced: Dict[str, Any]) -> Dict[str, set]:
+    """For each value, the steps whose result memory it may share (itself, and through views)."""
+    shares: Dict[str, set] = {}
+    for step in steps:
+        found = {step.name}
+        for a in step.args:
+            if isinstance(a, str) and a in shares and np.may_share_memory(step.value, traced[a]):
+                found |= shares[a]
+        shares[step.name] = found
+    return shares
+
+
+def _layout_fixed(a: Operand, fixed: set) -> bool:
+    """Whether an operand's memory layout at replay is the traced one (a 0-d parameter has none)."""
+    if isinstance(a, str):
+        return a in fixed
+    return isinstance(a, _Const) or np.ndim(a.tensor.data) == 0
+
+
+def _plan_buffers(
+    steps: List[_Step], results: List[Operand], traced_inputs: Dict[str, Any]
+) -> Dict[str, Any]:
+    """Give large ufunc results (np.matmul included) a buffer reused from call to call.
+
+    Bit-identical to allocating: the same ufunc on the same operands writes the same values, and
+    a buffer has the traced result's dtype and C layout; it is only used where that layout is
+    certain at replay (every operand is an input, whose layout the signature fixes, a constant, or
+    such a value again: not a live parameter). A buffer is reused for a later step only after the
+    last read of every value that may view it, and never holds anything returned to the caller.
+    Returns the buffers by name; sets ``step.out``.
+    """
+    traced: Dict[str, Any] = dict(traced_inputs)
+    traced.update((s.name, s.value) for s in steps)
+    shares = _storage(steps, traced)
+    returned = set().union(*(shares.get(r, ()) for r in results if isinstance(r, str)))
+    end: Dict[str, int] = {}  # a step's result memory: the last step reading anything sharing it
+    for i, step in enumerate(steps):
+        for a in step.args:
+            if isinstance(a, str) and a in shares:
+                for owner in shares[a]:
+                    end[owner] = i
+    fixed = set(traced_inputs)  # values whose layout is known at replay
+    buffers: Dict[str, Any] = {}
+    free: Dict[Any, List[str]] = {}
+    in_use: List[Tuple[int, Any, str]] = []  # (last read, kind, buffer)
+    for i, step in enumerate(steps):
+        for entry in [e for e in in_use if e[0] < i]:
+            in_use.remove(entry)
+            free.setdefault(entry[1], []).append(entry[2])
+        if all(_layout_fixed(a, fixed) for a in step.args):
+            fixed.add(step.name)
+        else:
+            continue
+        fn, value = _plain_numpy().get(step.fn, step.fn), step.value
+        if not (
+            isinstance(fn, np.ufunc)
+            and fn.nout == 1
+            and not step.kwargs
+            and not step.guards
+            and step.name not in returned
+            and isinstance(value, np.ndarray)
+            and value.base is None
+            and value.flags.c_contiguous
+            and value.nbytes >= BUFFER_MIN_BYTES
+        ):
+            continue
+        kind = (value.shape, value.dtype.str, value.strides)
+        if free.get(kind):
+            name = free[kind].pop()
+        else:
+            name, buffer = f"b{len(buffers)}", np.empty_like(value, order="C")
+            if buffer.strides != value.strides:  # strides of length-1 axes: keep numpy's own
+                continue
+            buffers[name] = buffer
+        step.out = name
+        in_use.append((end.get(step.name, i), kind, name))
+    return buffers
+
+
+@functools.cache
+def _plain_numpy() -> Dict[Any, Any]:
+    """Forwards that only wrap one numpy call to give a better error message, and that call.
+
+    The signature fixes the shapes, and the trace ran these forwards on them without an error, so
+    the replay calls numpy directly: the same function on the same arrays, one Python frame less.
+    """
+    from .ops.elementwise import _pow_forward
+    from .ops.linalg import _matmul_forward
+    from .ops.shape import _reshape_forward
+
+    return {_matmul_forward: np.matmul, _pow_forward: np.power, _reshape_forward: np.reshape}
+
+
+def _new_ctx(template: Any) -> Any:
+    """A fresh ctx for a custom Function's forward at replay, like the one ``apply`` made."""
+    ctx = type(template)()
+    ctx.needs_input_grad = template.needs_input_grad
+    return ctx
+
+
+class _Emitter:
+    """Writes program source, binding the objects it calls and reads as globals of the program."""
+
+    def __init__(self) -> None:
+        self.env: Dict[str, Any] = {"_same": _same, "_GuardError": _GuardError, "_new_ctx": _new_ctx}
+        self.constants: List[Any] = []  # arrays the program holds (for the aliasing check)
+        self._bound: Dict[int, str] = {}
+
+    def bind(self, value: Any) -> str:
+        name = self._bound.get(id(value))
+        if name is None:
+            name = self._bound[id(value)] = f"c{len(self.env)}"
+            self.env[name] = value
+            if isinstance(value, np.ndarray):
+                self.constants.append(value)
+        return name
+
+    def expr(self, a: Operand) -> str:
+        if isinstance(a, str):
+            return a
+        if isinstance(a, _Live):
+            return f"{self.bind(a.tensor)}.data"  # read live
+        return self.bind(a.value)
+
+    def body(
+        self,
+        steps: List[_Step],
+        params: List[str],
+        results: List[Operand],
+        input_guards: dict,
+        buffered: bool,
+    ) -> List[str]:
+        """The lines computing the results (writing into the buffers when ``buffered``)."""
+        lines: List[Tuple[str, List[str]]] = []  # (line, the intermediate values it reads)
+        for name in params:
+            lines += [
+                (f"if not _same({name}, g{j}): raise _GuardError", []) for j in input_guards.get(name, ())
+            ]
+        for step in steps:
+            call = ", ".join(self.expr(a) for a in step.args)
+            if step.kwargs:
+                call += f", **{self.bind(step.kwargs)}"
+            if step.ctx is not None:
+                call += f", ctx=_new_ctx({self.bind(step.ctx)})"
+            if buffered and step.out is not None:
+                call += f", out={step.out}"
+            reads = [a for a in step.args if isinstance(a, str) and a.startswith("v")]
+            fn = _plain_numpy().get(step.fn, step.fn)
+            lines.append((f"{step.name} = {self.bind(fn)}({call})  # {step.label}", reads))
+            lines += [
+                (f"if not _same({step.name}, g{j}): raise _GuardError", [step.name]) for j in step.guards
+            ]
+        returned = [self.expr(r) for r in results]
+        # Drop each intermediate after its last reader, as eager code frees it: peak memory stays eager's.
+        last_read = {v: i for i, (_, reads) in enumerate(lines) for v in reads}
+        kept = set(returned)
+        body = []
+        for i, (line, reads) in enumerate(lines):
+            body.append(line)
+            done = sorted({v for v in reads if last_read[v] == i and v not in kept})
+            if done:
+                body.append(f"del {', '.join(done)}")
+        return body + [f"return ({', '.join(returned)},)"]
+
+
+def _emit(
+    steps: List[_Step],
+    params: List[str],
+    results: List[Operand],
+    guards: list,
+    input_guards: Dict[str, List[int]],
+    buffers: Dict[str, Any],
+) -> Tuple[str, Dict[str, Any], List[Any]]:
+    """The program's source, its globals, and the constants it holds (for the aliasing check).
+
+    With buffers, ``program`` holds a lock while it writes them; a call that finds it held (another
+    thread in the same program) runs ``_unbuffered``, the same steps allocating their results.
+    """
+    em = _Emitter()
+    for j, (_, value) in enumerate(guards):
+        em.env[f"g{j}"] = value
+    signature = ", ".join(params)
+
+    def indent(lines: List[str], depth: int) -> str:
+        return "".join(" " * depth + line + "\n" for line in lines)
+
+    if not buffers:
+        source = f"def program({signature}):\n" + indent(
+            em.body(steps, params, results, input_guards, False), 4
+        )
+        return source, em.env, em.constants
+    em.env.update(buffers, _lock=threading.Lock())
+    source = (
+        f"def _unbuffered({signature}):\n"
+        + indent(em.body(steps, params, results, input_guards, False), 4)
+        + f"\n\ndef program({signature}):\n"
+        + f"    if not _lock.acquire(False):\n        return _unbuffered({signature})\n"
+        + "    try:\n"
+        + indent(em.body(steps, params, results, input_guards, True), 8)
+        + "    finally:\n        _lock.release()\n"
+    )
+    return source, em.env, em.constants
+
+
+def _build(
+    trace: Trace, inputs: List[Tensor], outputs: list
+) -> Tuple[Callable[..., tuple], Tuple[bool, ...]]:
+    """Generate the straight-line replay of the nodes the outputs and guards depend on."""
+    names: Dict[int, str] = {id(t): f"x{i}" for i, t in enumerate(inputs)}
+    params = [f"x{i}" for i in range(len(inputs))]
+    steps = _lower(_reachable(trace, names, outputs), names)
+    by_name = {s.name: s for s in steps}
+    input_guards: Dict[str, List[int]] = {}
+    for j, (t, _) in enumerate(trace.guards):
+        if names[id(t)].startswith("x"):
+            input_guards.setdefault(names[id(t)], []).append(j)
+        else:
+            by_name[names[id(t)]].guards.append(j)
+    steps, replaced = _simplify(steps, {f"x{i}": t.data for i, t in enumerate(inputs)})
+
+    def result(t: Any) -> Operand:
+        if isinstance(t, Tensor) and id(t) in names:
+            name = names[id(t)]
+            return replaced.get(name, name)
+        return _Live(t) if isinstance(t, Tensor) else _Const(t)
+
+    results = [result(t) for t in outputs]
+    buffers = _plan_buffers(steps, results, {f"x{i}": t.data for i, t in enumerate(inputs)})
+    source, env, constants = _emit(steps, params, results, trace.guards, input_guards, buffers)
     env["__source__"] = source  # kept for inspection: compiled.programs()
     exec(builtins.compile(source, "<autograd_core.compile>", "exec"), env)  # noqa: S102 - our own generated code
-    # An output that is (a view of) a constant would be shared by every call: hand out copies.
-    copy_out = tuple(
-        not (isinstance(t, Tensor) and id(t) in names and names[id(t)].startswith("v"))
-        or any(np.shares_memory(t.data, c) for c in constants)
-        for t in outputs
-    )
-    return env["program"], copy_out
+    return env["program"], _copy_out(outputs, results, constants)
+
+
+def _copy_out(outputs: list, results: List[Operand], constants: List[Any]) -> Tuple[bool, ...]:
+    """Which results the caller gets a copy of: anything not computed fresh at each call (an
+    input, a constant or a view of one, a live parameter), and a second return of one array where
+    eager returned two (merged by the simplification)."""
+    copy = []
+    first: Dict[str, Any] = {}
+    for t, r in zip(outputs, results):
+        fresh = isinstance(r, str) and r.startswith("v")
+        shared = fresh and first.setdefault(r, t) is not t
+        copy.append(
+            not fresh
+            or shared
+            or any(np.shares_memory(t.data, c) for c in constants if isinstance(t, Tensor))
+        )
+    return tuple(copy)
 
 
 def _as_output(v: Any) -> Any:
@@ -268,7 +632,7 @@ class Compiled:
             for a in args:
                 if type(a) is not np.ndarray or a.dtype.kind not in "fc":
                     break
-                key.append((a.shape, a.dtype))
+                key.append((a.shape, a.dtype, a.strides))
             else:
                 entry = self._cache.get(tuple(key))
                 if entry is not None and entry["program"] is not None:
@@ -281,6 +645,18 @@ class Compiled:
                         return result
         return self._call(args, kwargs)
 
+    def programs(self) -> List[str]:
+        """The generated source of each cached signature's program (for reading, not running).
+
+        >>> import numpy as np
+        >>> import autograd_core as ag
+        >>> f = ag.compile(lambda x: ag.exp(x) * 1.0)  # x * 1 is dropped: it cannot change a bit
+        >>> _ = f(np.zeros(2))
+        >>> print(f.programs()[0].splitlines()[1].split("=")[1].split("(")[1])
+        x0)  # exp
+        """
+        return [e["program"].run.__globals__["__source__"] for e in self._cache.values() if e["program"]]
+
     def _call(self, args: tuple, kwargs: dict) -> Any:
         leaves: list = []
         structure = _flatten((args, kwargs), leaves)
@@ -290,7 +666,9 @@ class Compiled:
         leaves = [v.data if isinstance(v, Tensor) else v for v in leaves]
         simple = not kwargs and all(type(a) is np.ndarray and a.dtype.kind in "fc" for a in args)
         key = (
-            tuple((a.shape, a.dtype) for a in args) if simple else (structure, tuple(map(_leaf_key, leaves)))
+            tuple((a.shape, a.dtype, a.strides) for a in args)
+            if simple
+            else (structure, tuple(map(_leaf_key, leaves)))
         )
         entry = self._cache.get(key)
         if entry is None:
@@ -403,10 +781,12 @@ def _is_float(v: Any) -> bool:
 
 def _nudge(v: np.ndarray) -> np.ndarray:
     # A relative change far below any threshold a program branches on, yet visible in every value
-    # that depends on the input (exact zeros move too).
-    return np.asarray(
-        v * (1 + 2.0**-20) + np.where(v == 0, 2.0**-40, 0).astype(v.dtype)
-    )  # 0-d stays an array
+    # that depends on the input (exact zeros move too). Computed in v's dtype, in place on one
+    # copy: the first call's memory peak is what verification adds to it.
+    out = np.array(v, copy=True)
+    out *= 1 + 2.0**-20
+    out[v == 0] = 2.0**-40
+    return out
 
 
 def compile(
