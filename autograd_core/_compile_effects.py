@@ -23,6 +23,7 @@ import numpy as np
 
 from ._errors import GradientError
 from ._grad_mode import enable_grad
+from ._primitive import MUTATION_CLOCK
 from ._tensor import Tensor, node_args, version_of
 
 _CLEAR = None  # an effect whose gradient slot is this clears the leaf's .grad
@@ -106,10 +107,14 @@ class Effects:
 
     def check(self, trace: Any, roots: list) -> None:
         """Refuse what a replay would not reproduce: in-place changes outside f, edited gradients."""
+        now = MUTATION_CLOCK[0]
         outside = {id(t): t for t, _ in self.before.values()}
-        outside.update(_outside_reads(trace, roots))
+        if now != self.clock:  # some in-place write happened while tracing: was it outside f?
+            outside.update(_outside_reads(trace, roots))
         for t in outside.values():
-            if version_of(t) > self.clock:
+            # Stamped from the clock while tracing; (a version copied from another process,
+            # by pickling, can be larger than this process's clock: not a write during f.)
+            if self.clock < version_of(t) <= now:
                 raise ValueError(
                     f"compile: f modified a tensor of shape {t.shape} defined outside it in place "
                     "(an optimizer step, or an in-place op on a closed-over tensor); a replay would "

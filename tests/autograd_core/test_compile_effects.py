@@ -175,3 +175,14 @@ def test_a_failed_verification_leaves_one_eager_accumulation():
         out = c(np.ones(2))
     # exactly one backward's worth in w.grad, matching the value returned
     np.testing.assert_array_equal(w.grad.data.sum(), out)
+
+
+def test_a_version_copied_from_another_process_is_not_taken_for_a_write():
+    model, twin = twins()
+    for p in model.parameters():
+        p._version = 10**12  # as unpickled from a process whose mutation clock ran further
+    step = ag.compile(lambda x: loss_of(model, x).backward() or 0.0)
+    for i in range(3):
+        step(X + i)
+        loss_of(twin, X + i).backward()
+    assert_same_grads(model, twin)

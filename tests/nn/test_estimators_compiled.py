@@ -91,3 +91,22 @@ def test_the_switch_restores_itself():
     with eager_training():
         assert not nn.estimators.compiled_training_enabled()
     assert nn.estimators.COMPILED_TRAINING is True
+
+
+@pytest.mark.parametrize("params", [{}, {"C": 0.5}, {"penalty": None}], ids=["l2", "C", "no_penalty"])
+def test_logistic_regression_newton_cg_with_a_compiled_hvp_equals_eager(params):
+    fits = []
+    for eager in (False, True):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            warnings.simplefilter("error", ag.CompileWarning)
+            if eager:
+                with eager_training():
+                    fits.append(nn.LogisticRegression(**params).fit(X_MULTI, Y_MULTI, sample_weight=W[:90]))
+            else:
+                fits.append(nn.LogisticRegression(**params).fit(X_MULTI, Y_MULTI, sample_weight=W[:90]))
+    a, b = fits
+    np.testing.assert_array_equal(a.coef_, b.coef_)
+    np.testing.assert_array_equal(a.intercept_, b.intercept_)
+    assert a.loss_curve_ == b.loss_curve_
+    np.testing.assert_array_equal(a.predict_proba(X_MULTI), b.predict_proba(X_MULTI))
