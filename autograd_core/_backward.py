@@ -16,7 +16,7 @@ from typing import Any, List, Optional, Sequence, Tuple
 import numpy as np
 
 from ._errors import AnomalyError, GradientError
-from ._grad_mode import ANOMALY, STATE, enable_grad
+from ._grad_mode import ANOMALY, STATE, TRACE, enable_grad
 from ._primitive import MUTATION_CLOCK, format_site
 from ._tensor import SAME_SHAPE0, Tensor, node_args, version_of
 
@@ -375,6 +375,8 @@ def run_backward(root: Tensor, grad: Any, retain_graph: Optional[bool], create_g
             "defined for a real-valued loss: take ag.real(z), ag.abs(z) or ag.abs2(z) first, or pass "
             "grad= (PyTorch's convention), or use holomorphic_grad for f'(z)"
         )
+    if STATE.flags & TRACE:  # compile is tracing: record the walk and its writes into leaves
+        return STATE.trace.backward(root, grad, retain_graph, create_graph)
     if create_graph:
         with enable_grad():
             walk(root, grad, retain_graph, True)

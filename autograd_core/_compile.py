@@ -48,8 +48,9 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import numpy as np
 
+from ._compile_effects import Effects, with_effects
 from ._grad_mode import GRAD, STATE, TRACE
-from ._primitive import _next_seq
+from ._primitive import MUTATION_CLOCK, _next_seq
 from ._tensor import Tensor, node_args
 
 
@@ -72,6 +73,7 @@ class Trace:
         self.inputs = {id(t) for t in inputs}
         self.start = _next_seq()
         self.guards: List[Tuple[Tensor, np.ndarray]] = []
+        self.effects = Effects(MUTATION_CLOCK[0])  # backward()'s writes into leaves outside f
 
     def traced(self, t: Tensor) -> bool:
         """Whether ``t`` is an input or was computed from one during this trace."""
@@ -88,6 +90,14 @@ class Trace:
         """Remember that Python code read the value of ``t`` (a decision the replay must re-check)."""
         if self.traced(t):
             self.guards.append((t, t.data.copy()))
+
+    def backward(self, root: Tensor, grad: Any, retain_graph: Optional[bool], create_graph: bool) -> None:
+        """``Tensor.backward`` while tracing: recorded, its leaf writes replayed (see _compile_effects)."""
+        self.effects.backward(self, root, grad, retain_graph, create_graph)
+
+    def grad_assigned(self, t: Tensor, value: Any) -> None:
+        """``t.grad = value`` while tracing (``zero_grad``): replayed, or refused."""
+        self.effects.grad_assigned(self, t, value)
 
 
 def _same(a: Any, b: np.ndarray) -> bool:
@@ -702,7 +712,11 @@ class Compiled:
         out_structure = _flatten(out, flat)
         return _unflatten(out_structure, iter(_as_output(v) for v in flat))
 
-    def _give_up(self, entry: dict, structure: Any, leaves: list, why: str) -> Any:
+    def _give_up(
+        self, entry: dict, structure: Any, leaves: list, why: str, effects: Optional[Effects] = None
+    ) -> Any:
+        if effects is not None:  # undo the trace's writes into leaves: the eager run below makes them
+            effects.set_state({k: v for k, v in effects.before.items()})
         entry["eager"] = True
         name = getattr(self.f, "__name__", "f")
         warnings.warn(f"compile({name}): running this signature eagerly: {why}", CompileWarning, stacklevel=3)
@@ -730,17 +744,29 @@ class Compiled:
                 )
         flat: list = []
         out_structure = _flatten(out, flat)
-        run, copy_out = _build(trace, inputs, flat)
-        return _Program(run, out_structure, copy_out), [_as_output(v) for v in flat]
+        self._effects = effects = trace.effects
+        if not effects.writes:
+            effects.check(trace, flat)
+            run, copy_out = _build(trace, inputs, flat)
+            return _Program(run, out_structure, copy_out), [_as_output(v) for v in flat]
+        run, copy_out = _build_with_effects(trace, inputs, flat)
+        return _Program(run, out_structure, copy_out[: len(flat)]), [_as_output(v) for v in flat]
 
     def _trace_and_check(self, entry: dict, structure: Any, leaves: list) -> Any:
+        self._effects = None
         try:
             program, expected = self._trace(structure, leaves)
-            verdict = _verify(program, leaves, expected) or self._verify_perturbed(program, structure, leaves)
+            after = self._effects.state()
+            verdict = (
+                _verify(program, leaves, expected)
+                or self._verify_perturbed(program, structure, leaves)
+                or self._verify_effects(program, structure, leaves, after)
+            )
         except _UncompilableError as why:
-            return self._give_up(entry, structure, leaves, str(why))
+            return self._give_up(entry, structure, leaves, str(why), self._effects)
         if verdict:
-            return self._give_up(entry, structure, leaves, verdict)
+            return self._give_up(entry, structure, leaves, verdict, self._effects)
+        self._effects.set_state(after)  # the first call's writes, as eager made them
         entry["program"] = program
         entry["statics"] = [
             None if _is_float(v) or not isinstance(v, np.ndarray) else v.copy() for v in leaves
@@ -759,6 +785,48 @@ class Compiled:
         flat: list = []
         _flatten(self.f(*args, **kwargs), flat)
         return _verify(program, nudged, [_as_output(v) for v in flat])
+
+    def _verify_effects(self, program: _Program, structure: Any, leaves: list, after: dict) -> Optional[str]:
+        """The replayed writes into leaves against eager's, from the same starting gradients."""
+        effects = self._effects
+        if not effects.writes:
+            return None
+        floats = [v for v in leaves if _is_float(v)]
+        effects.set_state(effects.before)
+        program.run(*floats)
+        verdict = effects.differs(after, effects.state())
+        if verdict:
+            return verdict
+        nudged = [_nudge(v) if _is_float(v) else v for v in leaves]
+        effects.set_state(effects.before)
+        self._verify_perturbed_eager(structure, nudged)
+        eager = effects.state()
+        effects.set_state(effects.before)
+        try:
+            program.run(*[v for v in nudged if _is_float(v)])
+        except _GuardError:
+            return None  # the nudge changed a decision: nothing to compare
+        return effects.differs(eager, effects.state())
+
+    def _verify_perturbed_eager(self, structure: Any, nudged: list) -> None:
+        inputs = [Tensor._make(v).requires_grad_(True) for v in nudged if _is_float(v)]
+        it = iter(inputs)
+        args, kwargs = _unflatten(structure, iter([next(it) if _is_float(v) else v for v in nudged]))
+        self.f(*args, **kwargs)
+
+
+def _build_with_effects(trace: Trace, inputs: List[Tensor], flat: list) -> Tuple[Callable[..., tuple], tuple]:
+    """``_build`` with the traced gradients as extra outputs, written into the leaves at each replay."""
+    effects = trace.effects
+    roots = flat + effects.gradients()
+    freed = effects.restore_graph()
+    try:
+        effects.check(trace, roots)
+        run, copy_out = _build(trace, inputs, roots)
+    finally:
+        for t in freed:  # freed again, as the backward left them
+            t._args = t._kwargs = None
+    return with_effects(run, len(flat), effects, copy_out), copy_out
 
 
 def _verify(program: _Program, leaves: list, expected: list) -> Optional[str]:

@@ -234,7 +234,7 @@ class Tensor:
 
             recorded = _record_copy(data, dtype)
             self.data = recorded.data
-            self.grad = None
+            self._grad = None
             self._version = 0
             _take_node(self, recorded)
             self.requires_grad = recorded.requires_grad
@@ -288,6 +288,8 @@ class Tensor:
                     f"grad: cannot assign a gradient of dtype {value.data.dtype} to a tensor of dtype "
                     f"{data.dtype} (shape {data.shape}); cast it with .astype({str(data.dtype)!r})"
                 )
+        if STATE.flags & TRACE:  # compile replays zero_grad() and refuses other assignments
+            STATE.trace.grad_assigned(self, value)
         self._grad = value
 
     # -- basic properties ---------------------------------------------------------------

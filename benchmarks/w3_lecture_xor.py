@@ -311,6 +311,32 @@ def _adam_ours(X: np.ndarray, y: np.ndarray, epochs: int) -> Result:
     return float(loss.item()), [p.data for p in params]
 
 
+def _adam_ours_compiled(X: np.ndarray, y: np.ndarray, epochs: int) -> Result:
+    """``_adam_ours`` with the forward and ``loss.backward()`` in ``ag.compile``: traced once, then
+    replayed as straight-line numpy writing the parameters' ``.grad``; the Adam step stays eager."""
+    ag = require_ours("autograd_core", "compile")
+    nn = require_ours("nn", "MLP", "BCEWithLogitsLoss", "optim.Adam")
+    model = nn.MLP(2, [5], 1, activation="sigmoid", dtype=np.float64)
+    params = list(model.parameters())
+    for p, w in zip(params, initial_weights()):
+        p.data[...] = w
+    loss_fn = nn.BCEWithLogitsLoss()
+    opt = nn.optim.Adam(params, lr=LR)
+    target = y[:, None]
+
+    @ag.compile
+    def forward_backward(X: Any, target: Any) -> Any:
+        loss = loss_fn(model(X), target)
+        loss.backward()
+        return loss
+
+    for _ in range(epochs):
+        opt.zero_grad()
+        loss = forward_backward(X, target)
+        opt.step()
+    return float(loss), [p.data for p in params]
+
+
 def _adam_torch(X: np.ndarray, y: np.ndarray, epochs: int) -> Result:
     torch = require("torch")
     tnn = torch.nn
@@ -413,6 +439,7 @@ def _adam_sklearn(X: np.ndarray, y: np.ndarray, epochs: int) -> Result:
 ADAM_IMPLS: Dict[str, Callable[[np.ndarray, np.ndarray, int], Result]] = {
     "numpy": _adam_numpy,
     "ours": _adam_ours,
+    "ours, compiled": _adam_ours_compiled,
     "torch": _adam_torch,
     "autograd": _adam_autograd,
     "mygrad": _adam_mygrad,

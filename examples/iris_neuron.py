@@ -6,7 +6,8 @@ The loop is the lecture's (theta starts at ones, step 0.1, stop when theta moves
 hand-written formula, and ``ag.compile`` records that gradient once and replays it as plain numpy
 (the ~240,000 calls are the whole run: compiled, each costs about as much as the notes' numpy).
 Shows a progress bar (when tqdm is installed), prints progress every 50000 iterations, the
-iteration count, theta and the accuracy; saves iris_neuron.png (decision regions and the flowers).
+iteration count, how often the compiled gradient was traced and replayed, theta and the
+accuracy; saves iris_neuron.png (decision regions and the flowers).
 
     python examples/iris_neuron.py [--out DIR] [--max-iter N]
 """
@@ -64,6 +65,8 @@ def main() -> None:
     bar.close()
     converged = np.linalg.norm(theta - theta_prev) <= threshold
     print(f"{'converged' if converged else 'stopped (--max-iter)'} after {it} iterations")
+    stats = gradient.stats
+    print(f"gradient: ag.compile(ag.grad(...)), {stats['traces']} trace(s), {stats['replays']} replays")
     print(f"theta = {np.array2string(theta, precision=5)}")
     accuracy = ((neuron(X_train, theta) >= 0.5) == y_train).mean()
     print(f"accuracy (setosa vs rest): {accuracy:.4f}")

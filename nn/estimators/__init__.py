@@ -7,6 +7,7 @@
 (200, 2)
 """
 
+from ._compiled import compiled_training_enabled, eager_training
 from .base import (
     BaseEstimator,
     ConvergenceWarning,
@@ -18,7 +19,10 @@ from .logistic import LogisticRegression
 from .mlp import MLPClassifier, MLPRegressor
 from .perceptron import Perceptron
 
+COMPILED_TRAINING = True  # train with compiled steps (see _compiled); False: eagerly, identical results
+
 __all__ = [
+    "COMPILED_TRAINING",
     "BaseEstimator",
     "ConvergenceWarning",
     "DataConversionWarning",
@@ -28,4 +32,6 @@ __all__ = [
     "MLPRegressor",
     "NotFittedError",
     "Perceptron",
+    "compiled_training_enabled",
+    "eager_training",
 ]

@@ -7,7 +7,7 @@ import copy
 import math
 import numbers
 import warnings
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -20,6 +20,7 @@ from ..init import uniform_
 from ..layers import MLP, Linear
 from ..optim import SGD, Adam
 from ..progress import progress as progress_bar
+from ._compiled import backward_step, compiled_training_enabled
 from .base import (
     BaseEstimator,
     ClassifierMixin,
@@ -248,12 +249,23 @@ class _BaseMLP(BaseEstimator):
         self._swap_in(state)
         return self
 
-    def _loss_value(self, model: MLP, xb: np.ndarray, tb: np.ndarray, wb: Optional[np.ndarray]) -> float:
+    def _backward_step(self, model: MLP, targets: np.ndarray, lbfgs: bool) -> Callable[..., np.ndarray]:
+        """The batch's forward and backward, compiled where that is exact and pays: float targets,
+        or L-BFGS (its integer labels never change between calls, so they are a static argument)."""
+        compiled = compiled_training_enabled() and (lbfgs or targets.dtype.kind == "f")
+        return backward_step(lambda xb, tb, wb: self._loss(model(xb), tb, wb), compiled)
+
+    def _loss_value(
+        self,
+        model: MLP,
+        xb: np.ndarray,
+        tb: np.ndarray,
+        wb: Optional[np.ndarray],
+        step: Callable[..., np.ndarray],
+    ) -> float:
         """Forward and backward on one batch; the parameters' ``.grad`` then hold the gradient of
         the batch loss plus scikit-learn's ``alpha ||W||² / (2 sum(w))``; returns that loss."""
-        loss = self._loss(model(xb), tb, wb)
-        loss.backward()
-        value = float(loss.data)
+        value = float(step(xb, tb, wb))
         if self.alpha:
             # L2 on the weights (not the biases), scaled as scikit-learn: alpha ||W||^2 / (2 sum w).
             scale = self.alpha / (len(xb) if wb is None else float(wb.sum()))
@@ -278,12 +290,13 @@ class _BaseMLP(BaseEstimator):
         parts = [(p, slice(a, b), p.data.shape) for p, a, b in zip(params, bounds[:-1], bounds[1:])]
         grad = np.zeros(bounds[-1])
         last = [np.inf]
+        step = self._backward_step(model, targets, lbfgs=True)
 
         def fun(theta: np.ndarray) -> Tuple[float, np.ndarray]:
             for p, part, shape in parts:
                 p.data[...] = theta[part].reshape(shape)
                 p.grad = None
-            last[0] = self._loss_value(model, X, targets, sw)
+            last[0] = self._loss_value(model, X, targets, sw, step)
             for p, part, _ in parts:
                 grad[part] = 0.0 if p.grad is None else p.grad.data.reshape(-1)
             return last[0], grad.copy()
@@ -342,6 +355,7 @@ class _BaseMLP(BaseEstimator):
                 )
             batch = min(int(self.batch_size), n)
         lr = float(optimizer.param_groups[0]["lr"])
+        step = self._backward_step(model, targets, lbfgs=False)
         progress["n_iter_"] = 0
         curve = progress["loss_curve_"]
         stopped = False
@@ -360,7 +374,7 @@ class _BaseMLP(BaseEstimator):
                 stop = start + batch
                 xb, tb = Xs[start:stop], ts[start:stop]
                 optimizer.zero_grad()
-                value = self._loss_value(model, xb, tb, None if ws is None else ws[start:stop])
+                value = self._loss_value(model, xb, tb, None if ws is None else ws[start:stop], step)
                 optimizer.step()
                 accumulated += value * len(xb)
             loss = accumulated / n
