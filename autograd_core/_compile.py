@@ -489,6 +489,21 @@ class _Emitter:
             return f"{self.bind(a.tensor)}.data"  # read live
         return self.bind(a.value)
 
+    def live_guards(self, watched: List[Tensor]) -> List[Tuple[str, List[str]]]:
+        """A parameter read live must still have the shape, dtype and requires_grad the trace saw:
+        the program's shapes (``sum_to`` targets, buffers) and its gradients were fixed by them."""
+        lines = []
+        for t in watched:
+            c, dtype = self.bind(t), self.bind(t.data.dtype)
+            lines.append(
+                (
+                    f"if {c}.data.shape != {t.data.shape!r} or {c}.data.dtype != {dtype} "
+                    f"or {c}.requires_grad is not {t.requires_grad}: raise _GuardError",
+                    [],
+                )
+            )
+        return lines
+
     def body(
         self,
         steps: List[_Step],
@@ -496,9 +511,10 @@ class _Emitter:
         results: List[Operand],
         input_guards: dict,
         buffered: bool,
+        watched: List[Tensor],
     ) -> List[str]:
         """The lines computing the results (writing into the buffers when ``buffered``)."""
-        lines: List[Tuple[str, List[str]]] = []  # (line, the intermediate values it reads)
+        lines: List[Tuple[str, List[str]]] = self.live_guards(watched)  # (line, the values it reads)
         for name in params:
             lines += [
                 (f"if not _same({name}, g{j}): raise _GuardError", []) for j in input_guards.get(name, ())
@@ -537,6 +553,7 @@ def _emit(
     guards: list,
     input_guards: Dict[str, List[int]],
     buffers: Dict[str, Any],
+    watched: List[Tensor],
 ) -> Tuple[str, Dict[str, Any], List[Any]]:
     """The program's source, its globals, and the constants it holds (for the aliasing check).
 
@@ -553,17 +570,17 @@ def _emit(
 
     if not buffers:
         source = f"def program({signature}):\n" + indent(
-            em.body(steps, params, results, input_guards, False), 4
+            em.body(steps, params, results, input_guards, False, watched), 4
         )
         return source, em.env, em.constants
     em.env.update(buffers, _lock=threading.Lock())
     source = (
         f"def _unbuffered({signature}):\n"
-        + indent(em.body(steps, params, results, input_guards, False), 4)
+        + indent(em.body(steps, params, results, input_guards, False, watched), 4)
         + f"\n\ndef program({signature}):\n"
         + f"    if not _lock.acquire(False):\n        return _unbuffered({signature})\n"
         + "    try:\n"
-        + indent(em.body(steps, params, results, input_guards, True), 8)
+        + indent(em.body(steps, params, results, input_guards, True, watched), 8)
         + "    finally:\n        _lock.release()\n"
     )
     return source, em.env, em.constants
@@ -593,10 +610,23 @@ def _build(
 
     results = [result(t) for t in outputs]
     buffers = _plan_buffers(steps, results, {f"x{i}": t.data for i, t in enumerate(inputs)})
-    source, env, constants = _emit(steps, params, results, trace.guards, input_guards, buffers)
+    source, env, constants = _emit(
+        steps, params, results, trace.guards, input_guards, buffers, _watched(steps, results, trace)
+    )
     env["__source__"] = source  # kept for inspection: compiled.programs()
     exec(builtins.compile(source, "<autograd_core.compile>", "exec"), env)  # noqa: S102 - our own generated code
     return env["program"], _copy_out(outputs, results, constants)
+
+
+def _watched(steps: List[_Step], results: List[Operand], trace: Trace) -> List[Tensor]:
+    """The Tensors from outside the trace the program reads live or writes gradients into."""
+    found: Dict[int, Tensor] = {}
+    for a in [a for step in steps for a in step.args] + results:
+        if isinstance(a, _Live):
+            found.setdefault(id(a.tensor), a.tensor)
+    for leaf, _ in trace.effects.writes:
+        found.setdefault(id(leaf), leaf)
+    return list(found.values())
 
 
 def _copy_out(outputs: list, results: List[Operand], constants: List[Any]) -> Tuple[bool, ...]:

@@ -217,6 +217,37 @@ def test_parameters_closed_over_are_read_live():
     assert float(c(np.ones(2))) == 6.0
 
 
+def test_a_parameter_given_a_new_shape_dtype_or_requires_grad_retraces():
+    # The program's shapes and its gradients were fixed by what the trace saw of the parameter.
+    w = ag.tensor(np.ones((1, 3)), requires_grad=True)
+    b = ag.tensor(np.zeros(3), requires_grad=True)
+
+    def f(x):
+        return ag.grad(lambda x: ag.sum(ag.tanh(x * w + b) ** 2))(x)
+
+    c = ag.compile(f)
+    x = np.linspace(-1.0, 1.0, 3)
+    assert_bit_identical(c(x), f(ag.tensor(x)).numpy())
+    w.data = np.full((3, 3), 0.5)  # now broadcasts to (3, 3): the gradient sums over a new axis
+    assert_bit_identical(c(x), f(ag.tensor(x)).numpy())
+    w.data = np.full((1, 3), 0.5, dtype=np.float32)
+    assert_bit_identical(c(x), f(ag.tensor(x)).numpy())
+    b.requires_grad_(False)
+    assert_bit_identical(c(x), f(ag.tensor(x)).numpy())
+    assert c.stats["traces"] == 4
+
+
+def test_a_frozen_parameter_gets_no_gradient_from_a_replay():
+    w = ag.tensor(np.ones(2), requires_grad=True)
+    step = ag.compile(lambda x: ag.sum(w * x).backward())
+    step(np.ones(2))
+    w.grad = None
+    w.requires_grad_(False)
+    with pytest.raises(Exception, match="require"):
+        step(np.ones(2))
+    assert w.grad is None
+
+
 class Cube(ag.Function):
     @staticmethod
     def forward(ctx, x):
