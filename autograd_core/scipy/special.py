@@ -47,7 +47,7 @@ def _keep(fn: Callable) -> Callable:
 
 
 def _unary(name: str, fn: Callable, rule: Callable, doc: str) -> Primitive:
-    return Primitive(f"scipy.special.{name}", _keep(fn), rule, elementwise=True, doc=doc)
+    return Primitive(f"scipy.special.{name}", _keep(fn), rule, elementwise=True, batchable=True, doc=doc)
 
 
 def _no_grad_in(op: str, arg: str) -> Callable:
