@@ -253,7 +253,7 @@ class _BaseMLP(BaseEstimator):
         """The batch's forward and backward, compiled where that is exact and pays: float targets,
         or L-BFGS (its integer labels never change between calls, so they are a static argument)."""
         compiled = compiled_training_enabled() and (lbfgs or targets.dtype.kind == "f")
-        return backward_step(lambda xb, tb, wb: self._loss(model(xb), tb, wb), compiled)
+        return backward_step(lambda xb, tb, wb=None: self._loss(model(xb), tb, wb), compiled)
 
     def _loss_value(
         self,
@@ -265,7 +265,8 @@ class _BaseMLP(BaseEstimator):
     ) -> float:
         """Forward and backward on one batch; the parameters' ``.grad`` then hold the gradient of
         the batch loss plus scikit-learn's ``alpha ||W||² / (2 sum(w))``; returns that loss."""
-        value = float(step(xb, tb, wb))
+        # Without weights, only arrays: a compiled step's fast path takes positional float arrays.
+        value = float(step(xb, tb) if wb is None else step(xb, tb, wb))
         if self.alpha:
             # L2 on the weights (not the biases), scaled as scikit-learn: alpha ||W||^2 / (2 sum w).
             scale = self.alpha / (len(xb) if wb is None else float(wb.sum()))
@@ -344,6 +345,7 @@ class _BaseMLP(BaseEstimator):
             targets, tv = targets[train], targets[val]
             sw, swv = (None, None) if sw is None else (sw[train], sw[val])
             best_state = None
+        targets = self._batch_targets(targets, model)
         n = len(X)
         if isinstance(self.batch_size, str):
             batch = min(200, n)
@@ -461,6 +463,11 @@ class _BaseMLP(BaseEstimator):
         self, y: Any, where: str, first: bool, incremental: bool, classes: Any
     ) -> Tuple[np.ndarray, Dict[str, Any]]:
         raise NotImplementedError
+
+    def _batch_targets(self, targets: np.ndarray, model: MLP) -> np.ndarray:
+        """The targets as the stochastic solver's batches pass them to the loss (float rows, so
+        the compiled step takes them as inputs rather than re-tracing on every batch's values)."""
+        return targets
 
     def _loss(self, output: Any, target: np.ndarray, weight: Optional[np.ndarray]) -> Any:
         raise NotImplementedError
@@ -609,6 +616,16 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
             "out_activation_": "logistic" if binary else "softmax",
         }
         return targets, state
+
+    def _batch_targets(self, targets: np.ndarray, model: MLP) -> np.ndarray:
+        """Multiclass labels as one-hot float64 rows: probability targets of the same cross-entropy
+        (equal to the label form to rounding), which a compiled step takes as a float input; integer
+        labels would be compared by value and re-trace on every shuffled batch. Binary targets are
+        already a float column."""
+        if targets.ndim == 2:
+            return targets
+        n_classes = model.layers[-1].out_features
+        return np.eye(n_classes, dtype=np.float64)[targets]
 
     def _loss(self, output: Any, target: np.ndarray, weight: Optional[np.ndarray]) -> Any:
         if output.shape[1] == 1:
