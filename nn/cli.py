@@ -310,7 +310,7 @@ def train(args: argparse.Namespace) -> int:
     from autograd_core import no_grad
 
     from . import data
-    from .estimators._compiled import backward_step, compiled_training_enabled
+    from .estimators._compiled import backward_step, class_targets, compiled_training_enabled
     from .layers import MLP
     from .losses import CrossEntropyLoss
     from .persistence import save
@@ -338,11 +338,11 @@ def train(args: argparse.Namespace) -> int:
     )
     opt = _optimizer(args.optimizer, model.parameters(), args.lr)
     loss_fn = CrossEntropyLoss()
-    # One-hot float targets, the same cross-entropy as integer labels (to rounding): a compiled step
-    # takes them as inputs, where integer labels would be compared by value and re-trace every batch.
-    targets = np.eye(len(classes), dtype=np.float64)[y]
+    # One-hot float targets where their size allows: a compiled step takes them as inputs, where
+    # integer labels would be compared by value and re-trace on every shuffled batch.
+    targets = class_targets(y, len(classes), X.shape[1])
     loader = data.DataLoader(Xs, targets, batch_size=args.batch_size, shuffle=True, seed=args.seed)
-    compiled = not args.eager and compiled_training_enabled()
+    compiled = not args.eager and compiled_training_enabled() and targets.dtype.kind == "f"
     step = backward_step(lambda xb, tb: loss_fn(model(xb), tb), compiled)
     epochs, report = _progress(args.epochs, not args.no_progress)
     losses = []

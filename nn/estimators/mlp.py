@@ -20,7 +20,7 @@ from ..init import uniform_
 from ..layers import MLP, Linear
 from ..optim import SGD, Adam
 from ..progress import progress as progress_bar
-from ._compiled import backward_step, compiled_training_enabled
+from ._compiled import backward_step, class_targets, compiled_training_enabled
 from .base import (
     BaseEstimator,
     ClassifierMixin,
@@ -618,14 +618,11 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         return targets, state
 
     def _batch_targets(self, targets: np.ndarray, model: MLP) -> np.ndarray:
-        """Multiclass labels as one-hot float64 rows: probability targets of the same cross-entropy
-        (equal to the label form to rounding), which a compiled step takes as a float input; integer
-        labels would be compared by value and re-trace on every shuffled batch. Binary targets are
-        already a float column."""
+        """Multiclass labels as one-hot float64 rows where their size allows (``class_targets``):
+        a compiled step takes them as inputs. Binary targets are already a float column."""
         if targets.ndim == 2:
             return targets
-        n_classes = model.layers[-1].out_features
-        return np.eye(n_classes, dtype=np.float64)[targets]
+        return class_targets(targets, model.layers[-1].out_features, model.layers[0].in_features)
 
     def _loss(self, output: Any, target: np.ndarray, weight: Optional[np.ndarray]) -> Any:
         if output.shape[1] == 1:
