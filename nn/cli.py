@@ -310,7 +310,7 @@ def train(args: argparse.Namespace) -> int:
     from autograd_core import no_grad
 
     from . import data
-    from .estimators._compiled import backward_step, class_targets, compiled_training_enabled
+    from .estimators._compiled import backward_step, class_targets, worth_compiling
     from .layers import MLP
     from .losses import CrossEntropyLoss
     from .persistence import save
@@ -342,7 +342,8 @@ def train(args: argparse.Namespace) -> int:
     # integer labels would be compared by value and re-trace on every shuffled batch.
     targets = class_targets(y, len(classes), X.shape[1])
     loader = data.DataLoader(Xs, targets, batch_size=args.batch_size, shuffle=True, seed=args.seed)
-    compiled = not args.eager and compiled_training_enabled() and targets.dtype.kind == "f"
+    full_batches = args.epochs * (len(Xs) // args.batch_size)
+    compiled = not args.eager and targets.dtype.kind == "f" and worth_compiling(full_batches)
     step = backward_step(lambda xb, tb: loss_fn(model(xb), tb), compiled)
     epochs, report = _progress(args.epochs, not args.no_progress)
     losses = []

@@ -70,6 +70,22 @@ def backward_step(loss_of: Callable[..., Any], compiled: bool) -> Callable[..., 
     return ag.compile(step, max_signatures=8) if compiled else step
 
 
+# A step replays at most this much faster than eager, and tracing a signature costs a few eager
+# steps (measured on the estimators' nets, 2-256 units: compiling repays itself after 10 to 70
+# steps), so a run of fewer full-size batches than this stays eager (a partial_fit on little data).
+MIN_COMPILED_STEPS = 50
+
+
+def worth_compiling(full_batches: int) -> bool:
+    """Whether a training step that will run on ``full_batches`` batches of one shape repays its
+    traces (``MIN_COMPILED_STEPS``), with compiled training on.
+
+    >>> worth_compiling(1000), worth_compiling(3)
+    (True, False)
+    """
+    return compiled_training_enabled() and full_batches >= MIN_COMPILED_STEPS
+
+
 # One-hot targets up to this many elements (32 MB of float64) even when they outgrow the features.
 ONE_HOT_LIMIT = 1 << 22
 

@@ -20,7 +20,7 @@ from ..init import uniform_
 from ..layers import MLP, Linear
 from ..optim import SGD, Adam
 from ..progress import progress as progress_bar
-from ._compiled import backward_step, class_targets, compiled_training_enabled
+from ._compiled import backward_step, class_targets, compiled_training_enabled, worth_compiling
 from .base import (
     BaseEstimator,
     ClassifierMixin,
@@ -249,10 +249,16 @@ class _BaseMLP(BaseEstimator):
         self._swap_in(state)
         return self
 
-    def _backward_step(self, model: MLP, targets: np.ndarray, lbfgs: bool) -> Callable[..., np.ndarray]:
-        """The batch's forward and backward, compiled where that is exact and pays: float targets,
-        or L-BFGS (its integer labels never change between calls, so they are a static argument)."""
-        compiled = compiled_training_enabled() and (lbfgs or targets.dtype.kind == "f")
+    def _backward_step(
+        self, model: MLP, targets: np.ndarray, steps: Optional[int]
+    ) -> Callable[..., np.ndarray]:
+        """The batch's forward and backward, compiled where that is exact and pays: L-BFGS (its
+        integer labels never change between calls, so they are a static argument; ``steps`` None),
+        or float targets for at least ``MIN_COMPILED_STEPS`` full batches."""
+        if steps is None:
+            compiled = compiled_training_enabled()
+        else:
+            compiled = targets.dtype.kind == "f" and worth_compiling(steps)
         return backward_step(lambda xb, tb, wb=None: self._loss(model(xb), tb, wb), compiled)
 
     def _loss_value(
@@ -291,7 +297,7 @@ class _BaseMLP(BaseEstimator):
         parts = [(p, slice(a, b), p.data.shape) for p, a, b in zip(params, bounds[:-1], bounds[1:])]
         grad = np.zeros(bounds[-1])
         last = [np.inf]
-        step = self._backward_step(model, targets, lbfgs=True)
+        step = self._backward_step(model, targets, steps=None)
 
         def fun(theta: np.ndarray) -> Tuple[float, np.ndarray]:
             for p, part, shape in parts:
@@ -357,7 +363,7 @@ class _BaseMLP(BaseEstimator):
                 )
             batch = min(int(self.batch_size), n)
         lr = float(optimizer.param_groups[0]["lr"])
-        step = self._backward_step(model, targets, lbfgs=False)
+        step = self._backward_step(model, targets, steps=(1 if incremental else self.max_iter) * (n // batch))
         progress["n_iter_"] = 0
         curve = progress["loss_curve_"]
         stopped = False

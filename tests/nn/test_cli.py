@@ -205,7 +205,7 @@ def _train_in_process(monkeypatch, path, *flags):
     monkeypatch.setattr(_compiled, "backward_step", lambda *a: made.append(original(*a)) or made[-1])
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        args = ["train", "--dataset", "spirals", "--n-samples", "50", "--epochs", "8", "--batch-size", "32"]
+        args = ["train", "--dataset", "spirals", "--n-samples", "50", "--epochs", "60", "--batch-size", "32"]
         assert cli.main([*args, "--seed", "3", "--no-progress", "--save", str(path), *flags]) == 0
     return made[0], out.getvalue().replace(str(path), "MODEL")
 
@@ -218,12 +218,14 @@ def test_compiled_and_eager_training_save_bit_identical_weights(monkeypatch, tmp
     step, printed = _train_in_process(monkeypatch, tmp_path / "compiled.npz")
     # one trace per batch shape (32 rows and the last 18), then replays: the one-hot targets are
     # float inputs, not values to re-trace on
-    assert step.stats["traces"] == 2 and step.stats["replays"] == 8 * 2 - 2
+    assert step.stats["traces"] == 2 and step.stats["replays"] == 60 * 2 - 2
     eager_step, eager_printed = _train_in_process(monkeypatch, tmp_path / "eager.npz", "--eager")
     assert not hasattr(eager_step, "stats") and eager_printed == printed
     with nn.estimators.eager_training():
         _, switched_printed = _train_in_process(monkeypatch, tmp_path / "switched.npz")
     assert switched_printed == printed and "accuracy: " in printed and "saved: " in printed
+    short_step, _ = _train_in_process(monkeypatch, tmp_path / "short.npz", "--epochs", "2")
+    assert not hasattr(short_step, "stats")  # two full batches would not repay the traces: eager
     saved = [np.load(tmp_path / f"{name}.npz") for name in ("compiled", "eager", "switched")]
     assert sorted(saved[0].files) == sorted(saved[1].files) == sorted(saved[2].files)
     for key in saved[0].files:

@@ -32,7 +32,7 @@ CASES = {
         Y_REG,
     ),
     "regressor_sgd_invscaling": (
-        lambda: nn.MLPRegressor((4, 3), solver="sgd", learning_rate="invscaling", max_iter=40),
+        lambda: nn.MLPRegressor((4, 3), solver="sgd", learning_rate="invscaling", max_iter=50),
         X,
         Y_REG,
     ),
@@ -121,7 +121,7 @@ MULTICLASS_STOCHASTIC = {  # (estimator, fit arguments, batches per epoch)
         6,
     ),
     "sgd_nesterov_alpha": (
-        lambda: nn.MLPClassifier((6, 4), solver="sgd", alpha=0.01, batch_size=32, max_iter=15),
+        lambda: nn.MLPClassifier((6, 4), solver="sgd", alpha=0.01, batch_size=32, max_iter=30),
         {},
         3,
     ),
@@ -209,3 +209,17 @@ def test_targets_too_large_for_one_hot_keep_labels_and_train_eagerly(monkeypatch
     assert_identical(compiled, eager, X_MULTI)
     assert _compiled.class_targets(y6, 6, 4) is y6
     assert _compiled.class_targets(y6, 6, 6).shape == (90, 6)  # no larger than the data: one-hot
+
+
+def test_a_partial_fit_on_few_batches_stays_eager_and_a_long_one_compiles(monkeypatch):
+    from nn.estimators import _compiled
+
+    est, (step,) = spying_fit(monkeypatch, lambda: nn.MLPClassifier((6,), batch_size=20), X_MULTI, Y_MULTI)
+    assert hasattr(step, "stats")  # 200 epochs of 4 full batches
+    made = []
+    monkeypatch.setattr(
+        nn.estimators.mlp, "backward_step", lambda *a: made.append(_compiled.backward_step(*a)) or made[-1]
+    )
+    est.partial_fit(X_MULTI, Y_MULTI)  # one epoch, 4 full batches: fewer than MIN_COMPILED_STEPS
+    est.partial_fit(np.repeat(X_MULTI, 15, axis=0), np.repeat(Y_MULTI, 15), sample_weight=np.ones(1350))
+    assert not hasattr(made[0], "stats") and made[1].stats["traces"] == 2 and made[1].stats["eager"] == 0
