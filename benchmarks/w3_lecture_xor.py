@@ -24,6 +24,7 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import statistics
 import time
 import warnings
@@ -69,7 +70,7 @@ def xor_blobs(n_per_blob: int = N_PER_BLOB, seed: int = 0) -> Data:
 
 
 def _estimator(source: str, kind: str, params: Dict[str, Any]) -> Callable[[int], Any]:
-    if source == "ours":
+    if source.startswith("ours"):
         module = require_ours("nn", kind)
     else:
         module = require("sklearn.linear_model" if kind == "LogisticRegression" else "sklearn.neural_network")
@@ -100,11 +101,26 @@ def _n_iter(est: Any) -> int:
     return int(np.max(getattr(est, "n_iter_", -1)))
 
 
+def _training_mode(source: str) -> Any:
+    """The ``ours, eager`` source trains with compiled steps off (the same fits, bit for bit)."""
+    if source != "ours, eager":
+        return contextlib.nullcontext()
+    return require_ours("nn", "estimators.eager_training").estimators.eager_training()
+
+
 def _compare_fits(
-    case: str, kind: str, params: Dict[str, Any], train: Data, test: Data, seeds: int, compare_accuracy: bool
+    case: str,
+    kind: str,
+    params: Dict[str, Any],
+    train: Data,
+    test: Data,
+    seeds: int,
+    compare_accuracy: bool,
+    sources: Tuple[str, ...] = ("ours", "sklearn"),
 ) -> List[Measurement]:
     """Ours against scikit-learn's estimator of the same name: one fit per random_state in
-    ``range(seeds)`` for each library, interleaved.
+    ``range(seeds)`` for each library, interleaved (``sources`` may add ``"ours, eager"``: ours
+    with compiled training off).
 
     Two libraries cannot start from the same random weights, and one seed's iteration count is
     luck, so each row reports medians over the seeds (time per fit, iterations, accuracy on
@@ -112,7 +128,7 @@ def _compare_fits(
     """
     found: Dict[str, Measurement] = {}
     makers: Dict[str, Callable[[int], Any]] = {}
-    for source in ("ours", "sklearn"):
+    for source in sources:
         found[source] = Measurement("W3", case, source, "s/fit")
         try:
             makers[source] = _estimator(source, kind, params)
@@ -124,9 +140,10 @@ def _compare_fits(
         for source in list(makers):
             est = makers[source](seed)
             try:
-                start = time.perf_counter()
-                _quiet_fit(est, *train)
-                secs = time.perf_counter() - start
+                with _training_mode(source):
+                    start = time.perf_counter()
+                    _quiet_fit(est, *train)
+                    secs = time.perf_counter() - start
             except Exception as exc:  # a failing fit is a result, not a crash
                 found[source].status = f"failed: {type(exc).__name__}: {exc}"[:140]
                 del makers[source], fits[source]
@@ -144,7 +161,9 @@ def _compare_fits(
         gap = found["sklearn"].extra["accuracy"] - found["ours"].extra["accuracy"]
         found["ours"].agrees = gap <= ACCURACY_SLACK
         found["sklearn"].agrees = True
-    return [found["ours"], found["sklearn"]]
+    if "ours, eager" in fits and "ours" in fits:  # the same fits: every seed's accuracy equal
+        found["ours, eager"].agrees = [r[2] for r in fits["ours, eager"]] == [r[2] for r in fits["ours"]]
+    return [found[source] for source in sources]
 
 
 def _estimator_rows(data: Data, seeds: int, max_iter: int, quick: bool) -> List[Measurement]:
@@ -175,16 +194,23 @@ def digits(test_fraction: float = 0.25, seed: int = 0) -> Tuple[Data, Data]:
 
 def _digits_rows(seeds: int, quick: bool) -> List[Measurement]:
     """``MLPClassifier()`` with every default (100 hidden relu units, adam, batch 200, at most 200
-    epochs) on digits, held-out accuracy."""
+    epochs) on digits, held-out accuracy; ours with compiled training steps (the default) and
+    eager ones."""
     try:
         train, test = digits()
     except UnavailableError as exc:
-        rows = [Measurement("W3", "digits MLPClassifier()", impl, "s/fit") for impl in ("ours", "sklearn")]
+        rows = [
+            Measurement("W3", "digits MLPClassifier()", impl, "s/fit")
+            for impl in ("ours", "ours, eager", "sklearn")
+        ]
         for row in rows:
             row.status = str(exc)
         return rows
     params: Dict[str, Any] = {"max_iter": 5} if quick else {}
-    return _compare_fits("digits MLPClassifier()", "MLPClassifier", params, train, test, seeds, not quick)
+    sources = ("ours", "ours, eager", "sklearn")
+    return _compare_fits(
+        "digits MLPClassifier()", "MLPClassifier", params, train, test, seeds, not quick, sources
+    )
 
 
 def _dask_rows(data: Data, quick: bool) -> List[Measurement]:

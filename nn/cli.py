@@ -144,6 +144,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--save", metavar="NPZ", help="save the trained model (weights + architecture) to this .npz"
     )
     train.add_argument("--no-progress", action="store_true", help="no progress bar or progress lines")
+    train.add_argument(
+        "--eager",
+        action="store_true",
+        help="train with eager steps instead of compiled ones (the same weights to the last bit, only slower; "
+        "also when nn.estimators.COMPILED_TRAINING is False)",
+    )
 
     predict = sub.add_parser(
         "predict",
@@ -304,6 +310,7 @@ def train(args: argparse.Namespace) -> int:
     from autograd_core import no_grad
 
     from . import data
+    from .estimators._compiled import backward_step, class_targets, worth_compiling
     from .layers import MLP
     from .losses import CrossEntropyLoss
     from .persistence import save
@@ -331,17 +338,22 @@ def train(args: argparse.Namespace) -> int:
     )
     opt = _optimizer(args.optimizer, model.parameters(), args.lr)
     loss_fn = CrossEntropyLoss()
-    loader = data.DataLoader(Xs, y, batch_size=args.batch_size, shuffle=True, seed=args.seed)
+    # One-hot float targets where their size allows: a compiled step takes them as inputs, where
+    # integer labels would be compared by value and re-trace on every shuffled batch.
+    targets = class_targets(y, len(classes), X.shape[1])
+    loader = data.DataLoader(Xs, targets, batch_size=args.batch_size, shuffle=True, seed=args.seed)
+    full_batches = args.epochs * (len(Xs) // args.batch_size)
+    compiled = not args.eager and targets.dtype.kind == "f" and worth_compiling(full_batches)
+    step = backward_step(lambda xb, tb: loss_fn(model(xb), tb), compiled)
     epochs, report = _progress(args.epochs, not args.no_progress)
     losses = []
     for epoch in epochs:
         total = 0.0
-        for xb, yb in loader:
+        for xb, tb in loader:
             opt.zero_grad()
-            loss = loss_fn(model(xb), yb)
-            loss.backward()
+            value = float(step(xb, tb))  # forward and backward: the parameters' .grad are set
             opt.step()
-            total += loss.item() * len(xb)
+            total += value * len(xb)
         losses.append(total / len(Xs))
         if not np.isfinite(losses[-1]):
             raise CLIError(f"training diverged at epoch {epoch + 1} (loss {losses[-1]}); try a smaller --lr")

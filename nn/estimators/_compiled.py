@@ -70,6 +70,43 @@ def backward_step(loss_of: Callable[..., Any], compiled: bool) -> Callable[..., 
     return ag.compile(step, max_signatures=8) if compiled else step
 
 
+# A step replays at most this much faster than eager, and tracing a signature costs a few eager
+# steps (measured on the estimators' nets, 2-256 units: compiling repays itself after 10 to 70
+# steps), so a run of fewer full-size batches than this stays eager (a partial_fit on little data).
+MIN_COMPILED_STEPS = 50
+
+
+def worth_compiling(full_batches: int) -> bool:
+    """Whether a training step that will run on ``full_batches`` batches of one shape repays its
+    traces (``MIN_COMPILED_STEPS``), with compiled training on.
+
+    >>> worth_compiling(1000), worth_compiling(3)
+    (True, False)
+    """
+    return compiled_training_enabled() and full_batches >= MIN_COMPILED_STEPS
+
+
+# One-hot targets up to this many elements (32 MB of float64) even when they outgrow the features.
+ONE_HOT_LIMIT = 1 << 22
+
+
+def class_targets(labels: np.ndarray, n_classes: int, n_features: int) -> np.ndarray:
+    """Integer class labels (n,) as one-hot float64 rows (n, n_classes), unless those would be
+    larger than both the data (n, n_features) and ``ONE_HOT_LIMIT`` elements; then the labels.
+
+    One-hot rows are probability targets of the same cross-entropy (equal to the labels' to
+    rounding), and a compiled step takes float rows as inputs, where integer labels are compared
+    by value and would re-trace on every shuffled batch. The choice does not depend on the
+    compiled-training switch, so compiled and eager training stay bit-identical.
+
+    >>> class_targets(np.array([2, 0]), 3, 4).tolist()
+    [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]
+    """
+    if n_classes > n_features and len(labels) * n_classes > ONE_HOT_LIMIT:
+        return labels
+    return np.eye(n_classes, dtype=np.float64)[labels]
+
+
 def maybe_compiled(f: Callable[..., Any]) -> Callable[..., Any]:
     """``ag.compile(f)`` while compiled training is on, else ``f`` itself (same results either way).
 

@@ -20,7 +20,7 @@ from ..init import uniform_
 from ..layers import MLP, Linear
 from ..optim import SGD, Adam
 from ..progress import progress as progress_bar
-from ._compiled import backward_step, compiled_training_enabled
+from ._compiled import backward_step, class_targets, compiled_training_enabled, worth_compiling
 from .base import (
     BaseEstimator,
     ClassifierMixin,
@@ -249,11 +249,17 @@ class _BaseMLP(BaseEstimator):
         self._swap_in(state)
         return self
 
-    def _backward_step(self, model: MLP, targets: np.ndarray, lbfgs: bool) -> Callable[..., np.ndarray]:
-        """The batch's forward and backward, compiled where that is exact and pays: float targets,
-        or L-BFGS (its integer labels never change between calls, so they are a static argument)."""
-        compiled = compiled_training_enabled() and (lbfgs or targets.dtype.kind == "f")
-        return backward_step(lambda xb, tb, wb: self._loss(model(xb), tb, wb), compiled)
+    def _backward_step(
+        self, model: MLP, targets: np.ndarray, steps: Optional[int]
+    ) -> Callable[..., np.ndarray]:
+        """The batch's forward and backward, compiled where that is exact and pays: L-BFGS (its
+        integer labels never change between calls, so they are a static argument; ``steps`` None),
+        or float targets for at least ``MIN_COMPILED_STEPS`` full batches."""
+        if steps is None:
+            compiled = compiled_training_enabled()
+        else:
+            compiled = targets.dtype.kind == "f" and worth_compiling(steps)
+        return backward_step(lambda xb, tb, wb=None: self._loss(model(xb), tb, wb), compiled)
 
     def _loss_value(
         self,
@@ -265,7 +271,8 @@ class _BaseMLP(BaseEstimator):
     ) -> float:
         """Forward and backward on one batch; the parameters' ``.grad`` then hold the gradient of
         the batch loss plus scikit-learn's ``alpha ||W||² / (2 sum(w))``; returns that loss."""
-        value = float(step(xb, tb, wb))
+        # Without weights, only arrays: a compiled step's fast path takes positional float arrays.
+        value = float(step(xb, tb) if wb is None else step(xb, tb, wb))
         if self.alpha:
             # L2 on the weights (not the biases), scaled as scikit-learn: alpha ||W||^2 / (2 sum w).
             scale = self.alpha / (len(xb) if wb is None else float(wb.sum()))
@@ -290,7 +297,7 @@ class _BaseMLP(BaseEstimator):
         parts = [(p, slice(a, b), p.data.shape) for p, a, b in zip(params, bounds[:-1], bounds[1:])]
         grad = np.zeros(bounds[-1])
         last = [np.inf]
-        step = self._backward_step(model, targets, lbfgs=True)
+        step = self._backward_step(model, targets, steps=None)
 
         def fun(theta: np.ndarray) -> Tuple[float, np.ndarray]:
             for p, part, shape in parts:
@@ -344,6 +351,7 @@ class _BaseMLP(BaseEstimator):
             targets, tv = targets[train], targets[val]
             sw, swv = (None, None) if sw is None else (sw[train], sw[val])
             best_state = None
+        targets = self._batch_targets(targets, model)
         n = len(X)
         if isinstance(self.batch_size, str):
             batch = min(200, n)
@@ -355,7 +363,7 @@ class _BaseMLP(BaseEstimator):
                 )
             batch = min(int(self.batch_size), n)
         lr = float(optimizer.param_groups[0]["lr"])
-        step = self._backward_step(model, targets, lbfgs=False)
+        step = self._backward_step(model, targets, steps=(1 if incremental else self.max_iter) * (n // batch))
         progress["n_iter_"] = 0
         curve = progress["loss_curve_"]
         stopped = False
@@ -461,6 +469,11 @@ class _BaseMLP(BaseEstimator):
         self, y: Any, where: str, first: bool, incremental: bool, classes: Any
     ) -> Tuple[np.ndarray, Dict[str, Any]]:
         raise NotImplementedError
+
+    def _batch_targets(self, targets: np.ndarray, model: MLP) -> np.ndarray:
+        """The targets as the stochastic solver's batches pass them to the loss (float rows, so
+        the compiled step takes them as inputs rather than re-tracing on every batch's values)."""
+        return targets
 
     def _loss(self, output: Any, target: np.ndarray, weight: Optional[np.ndarray]) -> Any:
         raise NotImplementedError
@@ -609,6 +622,13 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
             "out_activation_": "logistic" if binary else "softmax",
         }
         return targets, state
+
+    def _batch_targets(self, targets: np.ndarray, model: MLP) -> np.ndarray:
+        """Multiclass labels as one-hot float64 rows where their size allows (``class_targets``):
+        a compiled step takes them as inputs. Binary targets are already a float column."""
+        if targets.ndim == 2:
+            return targets
+        return class_targets(targets, model.layers[-1].out_features, model.layers[0].in_features)
 
     def _loss(self, output: Any, target: np.ndarray, weight: Optional[np.ndarray]) -> Any:
         if output.shape[1] == 1:

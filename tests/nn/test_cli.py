@@ -69,7 +69,7 @@ def test_help_documents_every_flag():
     train = nn_cli("train", "--help").stdout
     for flag in (
         "--dataset", "--csv", "--target-column", "--hidden", "--activation", "--optimizer", "--lr",
-        "--epochs", "--batch-size", "--seed", "--plot", "--save", "--n-samples", "--no-progress",
+        "--epochs", "--batch-size", "--seed", "--plot", "--save", "--n-samples", "--no-progress", "--eager",
     ):  # fmt: skip
         assert flag in train, flag
     predict = nn_cli("predict", "--help").stdout
@@ -130,7 +130,7 @@ def test_top_level_help_lists_every_flag_of_both_commands():
     top = nn_cli("--help").stdout
     for flag in (
         "--dataset", "--csv", "--target-column", "--hidden", "--activation", "--optimizer", "--lr",
-        "--epochs", "--batch-size", "--seed", "--plot", "--save", "--n-samples", "--no-progress",
+        "--epochs", "--batch-size", "--seed", "--plot", "--save", "--n-samples", "--no-progress", "--eager",
         "--model", "--proba",
     ):  # fmt: skip
         assert flag in top, flag
@@ -189,3 +189,46 @@ def test_plot_title_and_axis_names(monkeypatch, tmp_path, capsys):
     )
     assert status == 0
     assert seen["title"] == "MLP 8 hidden, relu" and seen["feature_names"] == ["x0", "x1"]
+
+
+def _train_in_process(monkeypatch, path, *flags):
+    """``python -m nn train`` in this process on three spiral arms (a short last batch); returns
+    the compiled step it made, if any, and what it printed."""
+    import contextlib
+    import io
+
+    from nn import cli
+    from nn.estimators import _compiled
+
+    made = []
+    original = _compiled.backward_step
+    monkeypatch.setattr(_compiled, "backward_step", lambda *a: made.append(original(*a)) or made[-1])
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        args = ["train", "--dataset", "spirals", "--n-samples", "50", "--epochs", "60", "--batch-size", "32"]
+        assert cli.main([*args, "--seed", "3", "--no-progress", "--save", str(path), *flags]) == 0
+    return made[0], out.getvalue().replace(str(path), "MODEL")
+
+
+def test_compiled_and_eager_training_save_bit_identical_weights(monkeypatch, tmp_path):
+    import numpy as np
+
+    import nn
+
+    step, printed = _train_in_process(monkeypatch, tmp_path / "compiled.npz")
+    # one trace per batch shape (32 rows and the last 18), then replays: the one-hot targets are
+    # float inputs, not values to re-trace on
+    assert step.stats["traces"] == 2 and step.stats["replays"] == 60 * 2 - 2
+    eager_step, eager_printed = _train_in_process(monkeypatch, tmp_path / "eager.npz", "--eager")
+    assert not hasattr(eager_step, "stats") and eager_printed == printed
+    with nn.estimators.eager_training():
+        _, switched_printed = _train_in_process(monkeypatch, tmp_path / "switched.npz")
+    assert switched_printed == printed and "accuracy: " in printed and "saved: " in printed
+    short_step, _ = _train_in_process(monkeypatch, tmp_path / "short.npz", "--epochs", "2")
+    assert not hasattr(short_step, "stats")  # two full batches would not repay the traces: eager
+    saved = [np.load(tmp_path / f"{name}.npz") for name in ("compiled", "eager", "switched")]
+    assert sorted(saved[0].files) == sorted(saved[1].files) == sorted(saved[2].files)
+    for key in saved[0].files:
+        for other in saved[1:]:
+            assert saved[0][key].dtype == other[key].dtype
+            np.testing.assert_array_equal(saved[0][key], other[key])

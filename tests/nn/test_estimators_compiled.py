@@ -32,7 +32,7 @@ CASES = {
         Y_REG,
     ),
     "regressor_sgd_invscaling": (
-        lambda: nn.MLPRegressor((4, 3), solver="sgd", learning_rate="invscaling", max_iter=40),
+        lambda: nn.MLPRegressor((4, 3), solver="sgd", learning_rate="invscaling", max_iter=50),
         X,
         Y_REG,
     ),
@@ -110,3 +110,116 @@ def test_logistic_regression_newton_cg_with_a_compiled_hvp_equals_eager(params):
     np.testing.assert_array_equal(a.intercept_, b.intercept_)
     assert a.loss_curve_ == b.loss_curve_
     np.testing.assert_array_equal(a.predict_proba(X_MULTI), b.predict_proba(X_MULTI))
+
+
+MULTICLASS_STOCHASTIC = {  # (estimator, fit arguments, batches per epoch)
+    # 90 rows in batches of 16: five full batches and a short one of 10
+    "adam_short_last_batch": (lambda: nn.MLPClassifier((6,), batch_size=16, max_iter=15), {}, 6),
+    "adam_sample_weight": (
+        lambda: nn.MLPClassifier((6,), batch_size=16, max_iter=15),
+        {"sample_weight": W[:90]},
+        6,
+    ),
+    "sgd_nesterov_alpha": (
+        lambda: nn.MLPClassifier((6, 4), solver="sgd", alpha=0.01, batch_size=32, max_iter=30),
+        {},
+        3,
+    ),
+    # 81 training rows after the stratified validation split of 9
+    "early_stopping": (
+        lambda: nn.MLPClassifier((6,), early_stopping=True, batch_size=16, max_iter=15),
+        {},
+        6,
+    ),
+}
+
+
+def spying_fit(monkeypatch, make, A, b, **fit):
+    """A fit, and the training steps it built (compiled ones have ``stats``)."""
+    from nn.estimators import mlp
+
+    made = []
+    original = mlp.backward_step
+    monkeypatch.setattr(mlp, "backward_step", lambda *a: made.append(original(*a)) or made[-1])
+    return fitted(make, A, b, **fit), made
+
+
+@pytest.mark.parametrize("case", list(MULTICLASS_STOCHASTIC))
+def test_multiclass_stochastic_fit_replays_and_equals_eager(monkeypatch, case):
+    make, fit, batches = MULTICLASS_STOCHASTIC[case]
+    compiled, (step,) = spying_fit(monkeypatch, make, X_MULTI, Y_MULTI, **fit)
+    # traced once per batch shape (a full and a short batch), replayed for every other batch
+    traces, replays = step.stats["traces"], step.stats["replays"]
+    assert traces <= 2 and traces + replays == batches * compiled.n_iter_ and step.stats["eager"] == 0
+    with eager_training():
+        eager, (eager_step,) = spying_fit(monkeypatch, make, X_MULTI, Y_MULTI, **fit)
+    assert not hasattr(eager_step, "stats")
+    assert_identical(compiled, eager, X_MULTI)
+    np.testing.assert_array_equal(compiled.predict_proba(X_MULTI), eager.predict_proba(X_MULTI))
+    if compiled.early_stopping:
+        assert compiled.validation_scores_ == eager.validation_scores_
+
+
+def test_multiclass_partial_fit_with_classes_equals_eager():
+    labels = np.array(["a", "b", "c", "d"])  # "d" never appears: only classes= names it
+    runs = []
+    for eager in (False, True):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", ag.CompileWarning)
+            with eager_training() if eager else warnings.catch_warnings():
+                est = nn.MLPClassifier((6,), batch_size=20, random_state=0)
+                est.partial_fit(X_MULTI, labels[Y_MULTI], classes=labels)
+                for _ in range(3):
+                    est.partial_fit(X_MULTI, labels[Y_MULTI], sample_weight=W[:90])
+        runs.append(est)
+    assert runs[0].predict_proba(X_MULTI).shape == (90, 4)
+    assert_identical(*runs, X_MULTI)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_one_hot_targets_give_the_label_loss_and_gradient_to_rounding(weighted):
+    clf = nn.MLPClassifier((6,), random_state=0, max_iter=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf.fit(X_MULTI, Y_MULTI)
+    weight = W[:90] if weighted else None
+    results = []
+    for target in (Y_MULTI, clf._batch_targets(Y_MULTI, clf.model_)):
+        for p in clf.model_.parameters():
+            p.grad = None
+        loss = clf._loss(clf.model_(X_MULTI), target, weight)
+        loss.backward()
+        results.append((float(loss.data), [p.grad.data.copy() for p in clf.model_.parameters()]))
+    (label_loss, label_grads), (one_hot_loss, one_hot_grads) = results
+    assert one_hot_loss == pytest.approx(label_loss, rel=1e-13)
+    for a, b in zip(label_grads, one_hot_grads):
+        np.testing.assert_allclose(b, a, rtol=1e-10, atol=1e-15)
+
+
+def test_targets_too_large_for_one_hot_keep_labels_and_train_eagerly(monkeypatch):
+    from nn.estimators import _compiled
+
+    monkeypatch.setattr(_compiled, "ONE_HOT_LIMIT", 100)  # 90 rows x 6 classes > 100, and 6 > 4 features
+    y6 = np.arange(90) % 6
+    make = lambda: nn.MLPClassifier((6,), batch_size=16, max_iter=5)  # noqa: E731
+    compiled, (step,) = spying_fit(monkeypatch, make, X_MULTI, y6)
+    assert not hasattr(step, "stats")  # integer labels would re-trace per batch: the step stays eager
+    with eager_training():
+        eager = fitted(make, X_MULTI, y6)
+    assert_identical(compiled, eager, X_MULTI)
+    assert _compiled.class_targets(y6, 6, 4) is y6
+    assert _compiled.class_targets(y6, 6, 6).shape == (90, 6)  # no larger than the data: one-hot
+
+
+def test_a_partial_fit_on_few_batches_stays_eager_and_a_long_one_compiles(monkeypatch):
+    from nn.estimators import _compiled
+
+    est, (step,) = spying_fit(monkeypatch, lambda: nn.MLPClassifier((6,), batch_size=20), X_MULTI, Y_MULTI)
+    assert hasattr(step, "stats")  # 200 epochs of 4 full batches
+    made = []
+    monkeypatch.setattr(
+        nn.estimators.mlp, "backward_step", lambda *a: made.append(_compiled.backward_step(*a)) or made[-1]
+    )
+    est.partial_fit(X_MULTI, Y_MULTI)  # one epoch, 4 full batches: fewer than MIN_COMPILED_STEPS
+    est.partial_fit(np.repeat(X_MULTI, 15, axis=0), np.repeat(Y_MULTI, 15), sample_weight=np.ones(1350))
+    assert not hasattr(made[0], "stats") and made[1].stats["traces"] == 2 and made[1].stats["eager"] == 0
