@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import builtins
 import functools
+import inspect
 import threading
 import warnings
 from collections import OrderedDict
@@ -695,7 +696,7 @@ class Compiled:
         >>> print(f.programs()[0].splitlines()[1].split("=")[1].split("(")[1])
         x0)  # exp
         """
-        return [e["program"].run.__globals__["__source__"] for e in self._cache.values() if e["program"]]
+        return [inspect.unwrap(e["program"].run).__globals__["__source__"] for e in self._cache.values() if e["program"]]
 
     def _call(self, args: tuple, kwargs: dict) -> Any:
         leaves: list = []

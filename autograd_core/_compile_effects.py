@@ -185,6 +185,7 @@ def with_effects(run: Any, n_outputs: int, effects: Effects, copy_out: Tuple[boo
             _accumulate(leaf, g, True)
         return flat[:n_outputs]
 
+    replay.__wrapped__ = run  # type: ignore[attr-defined]  # the generated program: programs() shows it
     return replay
 
 

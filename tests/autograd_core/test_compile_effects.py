@@ -186,3 +186,17 @@ def test_a_version_copied_from_another_process_is_not_taken_for_a_write():
         step(X + i)
         loss_of(twin, X + i).backward()
     assert_same_grads(model, twin)
+
+
+def test_programs_shows_the_source_of_a_step_that_calls_backward():
+    w = ag.tensor(np.ones(2), requires_grad=True)
+
+    def step(x):
+        loss = ag.sum(w * x)
+        loss.backward()
+        return loss
+
+    f = ag.compile(step)
+    f(np.ones(2))
+    (source,) = f.programs()
+    assert source.startswith("def program(x0):") and "# mul" in source
