@@ -696,7 +696,11 @@ class Compiled:
         >>> print(f.programs()[0].splitlines()[1].split("=")[1].split("(")[1])
         x0)  # exp
         """
-        return [inspect.unwrap(e["program"].run).__globals__["__source__"] for e in self._cache.values() if e["program"]]
+        return [
+            inspect.unwrap(e["program"].run).__globals__["__source__"]
+            for e in self._cache.values()
+            if e["program"]
+        ]
 
     def _call(self, args: tuple, kwargs: dict) -> Any:
         leaves: list = []
