@@ -320,26 +320,9 @@ def _adam_numpy(X: np.ndarray, y: np.ndarray, epochs: int) -> Result:
     return float(loss), params
 
 
-def _adam_ours(X: np.ndarray, y: np.ndarray, epochs: int) -> Result:
-    nn = require_ours("nn", "MLP", "BCEWithLogitsLoss", "optim.Adam")
-    model = nn.MLP(2, [5], 1, activation="sigmoid", dtype=np.float64)
-    params = list(model.parameters())
-    for p, w in zip(params, initial_weights()):
-        p.data[...] = w
-    loss_fn = nn.BCEWithLogitsLoss()
-    opt = nn.optim.Adam(params, lr=LR)
-    target = y[:, None]
-    for _ in range(epochs):
-        opt.zero_grad()
-        loss = loss_fn(model(X), target)
-        loss.backward()
-        opt.step()
-    return float(loss.item()), [p.data for p in params]
-
-
-def _adam_ours_compiled(X: np.ndarray, y: np.ndarray, epochs: int) -> Result:
-    """``_adam_ours`` with the forward and ``loss.backward()`` in ``ag.compile``: traced once, then
-    replayed as straight-line numpy writing the parameters' ``.grad``; the Adam step stays eager."""
+def _adam_ours(X: np.ndarray, y: np.ndarray, epochs: int, compiled: bool = False) -> Result:
+    """Our MLP and Adam; ``compiled``: the forward and ``loss.backward()`` in ``ag.compile``, traced
+    once, then replayed as straight-line numpy writing the parameters' ``.grad`` (Adam stays eager)."""
     ag = require_ours("autograd_core", "compile")
     nn = require_ours("nn", "MLP", "BCEWithLogitsLoss", "optim.Adam")
     model = nn.MLP(2, [5], 1, activation="sigmoid", dtype=np.float64)
@@ -350,17 +333,21 @@ def _adam_ours_compiled(X: np.ndarray, y: np.ndarray, epochs: int) -> Result:
     opt = nn.optim.Adam(params, lr=LR)
     target = y[:, None]
 
-    @ag.compile
     def forward_backward(X: Any, target: Any) -> Any:
         loss = loss_fn(model(X), target)
         loss.backward()
         return loss
 
+    step = ag.compile(forward_backward) if compiled else forward_backward
     for _ in range(epochs):
         opt.zero_grad()
-        loss = forward_backward(X, target)
+        loss = step(X, target)
         opt.step()
     return float(loss), [p.data for p in params]
+
+
+def _adam_ours_compiled(X: np.ndarray, y: np.ndarray, epochs: int) -> Result:
+    return _adam_ours(X, y, epochs, compiled=True)
 
 
 def _adam_torch(X: np.ndarray, y: np.ndarray, epochs: int) -> Result:
