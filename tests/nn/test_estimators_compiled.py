@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 
 import numpy as np
@@ -66,24 +67,27 @@ def test_compiled_fit_equals_eager_fit_bit_for_bit(case):
     assert_identical(compiled, eager, A)
 
 
-def test_sample_weights_and_partial_fit_match_eager():
-    make = lambda: nn.MLPRegressor((5,), batch_size=20, random_state=0)  # noqa: E731
-    runs = []
-    for eager in (False, True):
+def compiled_and_eager(run):
+    """``run()`` with compiled training, then eagerly; a CompileWarning (an eager fallback) fails."""
+    results = []
+    for mode in (contextlib.nullcontext, eager_training):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             warnings.simplefilter("error", ag.CompileWarning)
-            if eager:
-                with eager_training():
-                    est = make().fit(X, Y_REG, sample_weight=W)
-                    for _ in range(3):
-                        est.partial_fit(X, Y_REG)
-            else:
-                est = make().fit(X, Y_REG, sample_weight=W)
-                for _ in range(3):
-                    est.partial_fit(X, Y_REG)
-        runs.append(est)
-    assert_identical(runs[0], runs[1], X)
+            with mode():
+                results.append(run())
+    return results
+
+
+def test_sample_weights_and_partial_fit_match_eager():
+    def run():
+        est = nn.MLPRegressor((5,), batch_size=20, random_state=0).fit(X, Y_REG, sample_weight=W)
+        for _ in range(3):
+            est.partial_fit(X, Y_REG)
+        return est
+
+    compiled, eager = compiled_and_eager(run)
+    assert_identical(compiled, eager, X)
 
 
 def test_the_switch_restores_itself():
@@ -95,16 +99,9 @@ def test_the_switch_restores_itself():
 
 @pytest.mark.parametrize("params", [{}, {"C": 0.5}, {"penalty": None}], ids=["l2", "C", "no_penalty"])
 def test_logistic_regression_newton_cg_with_a_compiled_hvp_equals_eager(params):
-    fits = []
-    for eager in (False, True):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            warnings.simplefilter("error", ag.CompileWarning)
-            if eager:
-                with eager_training():
-                    fits.append(nn.LogisticRegression(**params).fit(X_MULTI, Y_MULTI, sample_weight=W[:90]))
-            else:
-                fits.append(nn.LogisticRegression(**params).fit(X_MULTI, Y_MULTI, sample_weight=W[:90]))
+    fits = compiled_and_eager(
+        lambda: nn.LogisticRegression(**params).fit(X_MULTI, Y_MULTI, sample_weight=W[:90])
+    )
     a, b = fits
     np.testing.assert_array_equal(a.coef_, b.coef_)
     np.testing.assert_array_equal(a.intercept_, b.intercept_)
@@ -162,16 +159,15 @@ def test_multiclass_stochastic_fit_replays_and_equals_eager(monkeypatch, case):
 
 def test_multiclass_partial_fit_with_classes_equals_eager():
     labels = np.array(["a", "b", "c", "d"])  # "d" never appears: only classes= names it
-    runs = []
-    for eager in (False, True):
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", ag.CompileWarning)
-            with eager_training() if eager else warnings.catch_warnings():
-                est = nn.MLPClassifier((6,), batch_size=20, random_state=0)
-                est.partial_fit(X_MULTI, labels[Y_MULTI], classes=labels)
-                for _ in range(3):
-                    est.partial_fit(X_MULTI, labels[Y_MULTI], sample_weight=W[:90])
-        runs.append(est)
+
+    def run():
+        est = nn.MLPClassifier((6,), batch_size=20, random_state=0)
+        est.partial_fit(X_MULTI, labels[Y_MULTI], classes=labels)
+        for _ in range(3):
+            est.partial_fit(X_MULTI, labels[Y_MULTI], sample_weight=W[:90])
+        return est
+
+    runs = compiled_and_eager(run)
     assert runs[0].predict_proba(X_MULTI).shape == (90, 4)
     assert_identical(*runs, X_MULTI)
 
