@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 import autograd_core as ag
 from autograd_core import CompileWarning
+from tests.autograd_core.custom_functions import Cube
 
 X = np.random.default_rng(0).standard_normal((30, 3))
 Y = (X[:, 0] > 0).astype(np.float64)
@@ -246,18 +247,6 @@ def test_a_frozen_parameter_gets_no_gradient_from_a_replay():
     with pytest.raises(Exception, match="require"):
         step(np.ones(2))
     assert w.grad is None
-
-
-class Cube(ag.Function):
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return x**3
-
-    @staticmethod
-    def backward(ctx, g):
-        (x,) = ctx.saved_tensors
-        return g * 3 * x**2
 
 
 class DoubleSaved(ag.Function):  # saves an intermediate array: the trace's backward bakes it in

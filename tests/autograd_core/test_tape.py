@@ -13,6 +13,7 @@ import pytest
 
 import autograd_core as ag
 from autograd_core import Function, GradientError, Tensor, enable_grad, no_grad, tensor
+from tests.autograd_core.custom_functions import Cube
 
 
 def leaf(values: Any, dtype: Any = np.float64) -> Tensor:
@@ -367,20 +368,6 @@ def test_jacobian_and_jvp() -> None:
     out, tangent = ag.jvp(f, x, v)
     np.testing.assert_allclose(out, y * x[0])
     np.testing.assert_allclose(tangent, J @ v, rtol=1e-12)
-
-
-class Cube(Function):
-    """x**3 with a backward written in ag ops, so it is itself differentiable."""
-
-    @staticmethod
-    def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
-        ctx.save_for_backward(x)
-        return x**3
-
-    @staticmethod
-    def backward(ctx: Any, g: Any) -> Any:
-        (x,) = ctx.saved_tensors
-        return g * 3 * x**2
 
 
 def test_function_first_and_double_backward() -> None:

@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import autograd_core as ag
-from autograd_core import Function, NoGradientWarning, Primitive, Tensor, _batched
+from autograd_core import NoGradientWarning, Primitive, Tensor, _batched
+from tests.autograd_core.custom_functions import Cube
 from tests.autograd_core.op_table_kit import Row
 from tests.autograd_core.test_op_table import ROWS
 
@@ -100,17 +101,6 @@ def test_unmarked_primitives_run_row_by_row_and_stay_right() -> None:
         return g @ np.diag([1.0, 2.0, 3.0])  # not batch-aware: g must be one row of shape (3,)
 
     scale = Primitive("scale_by_diag", lambda x: x @ np.diag([1.0, 2.0, 3.0]), rule, register=False)
-
-    class Cube(Function):
-        @staticmethod
-        def forward(ctx: Any, x: Any) -> Any:
-            ctx.save_for_backward(x)
-            return x**3
-
-        @staticmethod
-        def backward(ctx: Any, g: Any) -> Any:
-            (x,) = ctx.saved_tensors
-            return g * 3 * x**2
 
     def f(x: Any) -> Any:
         return ag.tanh(Cube.apply(scale(x)))
